@@ -1,0 +1,25 @@
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # Argon2 is deliberately slow; tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    from sotay.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a persona into the Django test client (bypassing the form)."""
+
+    def _login(user):
+        client.force_login(user, backend="sotay.accounts.backends.IdentifierBackend")
+        return client
+
+    return _login

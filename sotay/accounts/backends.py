@@ -1,0 +1,21 @@
+"""Authentication backend for Django's own machinery (admin, `authenticate`). The pages
+and the API sign in through `services.sign_in`, which adds lock-out and auditing."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from sotay.accounts.models import User
+
+
+class IdentifierBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from sotay.accounts.services import find_user_by_identifier
+
+        if username is None or password is None:
+            return None
+        user = find_user_by_identifier(username)
+        if user is None:
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

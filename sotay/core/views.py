@@ -1,0 +1,39 @@
+"""The home shell and the sections that later features fill."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sotay.accounts.permissions import grants_for
+from sotay.notifications.queries import receipts_visible_to
+
+
+@require_GET
+def home(request):
+    user = request.user
+    member = user.member if user.member_id else None
+    receipts = list(receipts_visible_to(user)[:5])
+    roles = sorted({g.role for g in grants_for(user)} - {"member"})
+    return render(
+        request,
+        "core/home.html",
+        {"member": member, "receipts": receipts, "roles": roles, "organization": member.organization if member else None},
+    )
+
+
+SECTIONS = {
+    "documents": ("Văn bản", "Thư viện văn bản, nghị quyết, chỉ thị của các cấp ủy."),
+    "meetings": ("Sinh hoạt", "Lịch sinh hoạt chi bộ, điểm danh, biểu quyết và biên bản."),
+    "learning": ("Học tập", "Chương trình học tập nghị quyết, bài giảng và trắc nghiệm."),
+}
+
+
+@require_GET
+def section(request, key: str):
+    title, description = SECTIONS[key]
+    return render(request, "core/section.html", {"title": title, "description": description, "key": key})
+
+
+def healthz(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

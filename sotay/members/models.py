@@ -1,0 +1,81 @@
+"""Member records (minimal: the full registry comes with the member-registry issue)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sotay.core.text import fold, name_sort_key
+
+
+class MemberStatus(models.TextChoices):
+    """Party standing (DOMAIN §3)."""
+
+    PROBATIONARY = "du_bi", _("Dự bị")
+    FULL = "chinh_thuc", _("Chính thức")
+    EXEMPT = "mien_sinh_hoat", _("Miễn công tác và sinh hoạt đảng")
+    REMOVED = "xoa_ten", _("Xóa tên")
+    EXPELLED = "khai_tru", _("Khai trừ")
+    DECEASED = "tu_tran", _("Từ trần")
+
+
+# Statuses that still belong to the organisation's roll.
+ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL, MemberStatus.EXEMPT)
+
+
+class Sex(models.TextChoices):
+    MALE = "nam", _("Nam")
+    FEMALE = "nu", _("Nữ")
+
+
+class Member(models.Model):
+    """A party member. `org_path` copies the organisation's tree path so subtree counts
+    and scoped lists are one prefix query; services keep it in step on moves/merges."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False)
+    name_sort = models.CharField(max_length=255, editable=False, db_index=True)
+    birth_date = models.DateField(_("ngày sinh"))
+    sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, unique=True, null=True, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    full_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("nơi sinh hoạt"), on_delete=models.PROTECT, related_name="members"
+    )
+    org_path = models.CharField(max_length=255, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for `LIKE 'path%'` under any
+            # collation; other databases ignore opclasses.
+            models.Index(
+                fields=["org_path", "status"],
+                name="member_subtree_status",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["organization", "name_sort"], name="member_org_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def fill_derived(self) -> "Member":
+        """Compute the search, sort and path columns; `save` calls it, bulk loaders
+        call it before `bulk_create`."""
+        self.name_folded = fold(self.full_name)
+        self.name_sort = name_sort_key(self.full_name)
+        self.org_path = self.organization.path
+        return self
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_folded", "name_sort", "org_path"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,193 @@
+"""Tree browser (children loaded on demand with htmx), organisation page and the
+management forms (rename, add child, move, merge, terms, seats)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sotay.accounts.permissions import ACCOUNTS_MANAGE, MEMBERS_VIEW, NOTICES_SEND, ORG_MANAGE, ROLES_GRANT, can
+from sotay.core.services import call_service, call_with_message
+from sotay.members.models import Member, MemberStatus
+from sotay.organizations import forms, services
+from sotay.organizations.access import find_organization_by_code, get_organization_for_user
+from sotay.organizations.models import Organization, Seat, Term
+from sotay.organizations.queries import children_of, current_seats, member_counts, tree_roots_for
+
+
+@require_GET
+def tree(request):
+    roots = list(tree_roots_for(request.user)[:200])
+    return render(request, "organizations/tree.html", {"roots": roots})
+
+
+@require_GET
+def children(request, pk: int):
+    """The children of one node: a fragment for htmx, a full page without JavaScript."""
+    org = get_organization_for_user(request.user, pk)
+    rows = list(children_of(org)[:1000])
+    template = "organizations/_children.html" if request.htmx else "organizations/children_page.html"
+    return render(request, template, {"org": org, "children": rows})
+
+
+@require_GET
+def detail(request, pk: int):
+    org = get_organization_for_user(request.user, pk)
+    user = request.user
+    counts = member_counts(org)
+    status_rows = [(label, counts[value]) for value, label in MemberStatus.choices]
+    ancestors = [a for a in Organization.objects.filter(path__in=org.ancestor_paths()).order_by("depth") if can(user, "organizations.view", a)]
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "children": list(children_of(org)[:200]),
+        "seats": list(current_seats(org)),
+        "counts": counts,
+        "status_rows": status_rows,
+        "term": Term.objects.filter(organization=org, closed_on__isnull=True).first(),
+        "predecessors": list(org.predecessors.all()[:50]),
+        "can_manage": can(user, ORG_MANAGE, org),
+        "can_accounts": can(user, ACCOUNTS_MANAGE, org),
+        "can_members": can(user, MEMBERS_VIEW, org),
+        "can_notify": can(user, NOTICES_SEND, org),
+        "can_roles": can(user, ROLES_GRANT, org),
+    }
+    return render(request, "organizations/organization_detail.html", context)
+
+
+def _manageable(request, pk):
+    org = get_organization_for_user(request.user, pk)
+    if not can(request.user, ORG_MANAGE, org):
+        raise PermissionDenied("Bạn không có quyền quản lý tổ chức này.")
+    return org
+
+
+def manage(request, pk: int):
+    org = _manageable(request, pk)
+    return render(request, "organizations/organization_manage.html", _manage_context(org))
+
+
+def _manage_context(org, **forms_override):
+    ctx = {
+        "org": org,
+        "rename_form": forms.RenameForm(initial={"name": org.name}),
+        "child_form": forms.ChildForm(),
+        "move_form": forms.TargetForm(prefix="move"),
+        "merge_form": forms.TargetForm(prefix="merge"),
+        "term_form": forms.TermForm(),
+        "seat_form": forms.SeatForm(),
+        "term": Term.objects.filter(organization=org, closed_on__isnull=True).first(),
+        "seats": list(current_seats(org)),
+    }
+    ctx.update(forms_override)
+    return ctx
+
+
+def _rerender(request, org, **override):
+    return render(request, "organizations/organization_manage.html", _manage_context(org, **override), status=400)
+
+
+@require_POST
+def rename(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.RenameForm(request.POST)
+    if form.is_valid():
+        ok, _ = call_service(form, services.rename_organization, actor=request.user, org=org, name=form.cleaned_data["name"])
+        if ok:
+            messages.success(request, "Đã đổi tên tổ chức.")
+            return redirect("organizations:detail", pk=org.pk)
+    return _rerender(request, org, rename_form=form)
+
+
+@require_POST
+def add_child(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.ChildForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        ok, child = call_service(form, services.create_organization, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"], parent=org)
+        if ok:
+            messages.success(request, f"Đã thêm {child.name}.")
+            return redirect("organizations:detail", pk=child.pk)
+    return _rerender(request, org, child_form=form)
+
+
+def _target(request, form, action=ORG_MANAGE):
+    target = find_organization_by_code(request.user, form.cleaned_data["target_code"], action)
+    if target is None:
+        form.add_error("target_code", "Không tìm thấy tổ chức đích trong phạm vi đồng chí được quản lý.")
+    return target
+
+
+@require_POST
+def move(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.TargetForm(request.POST, prefix="move")
+    if form.is_valid() and (target := _target(request, form)) is not None:
+        ok, _ = call_service(form, services.move_organization, actor=request.user, org=org, new_parent=target)
+        if ok:
+            messages.success(request, f"Đã chuyển {org.name} về trực thuộc {target.name}.")
+            return redirect("organizations:detail", pk=org.pk)
+    return _rerender(request, org, move_form=form)
+
+
+@require_POST
+def merge(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.TargetForm(request.POST, prefix="merge")
+    if form.is_valid() and (target := _target(request, form)) is not None:
+        ok, _ = call_service(form, services.merge_organization, actor=request.user, source=org, target=target)
+        if ok:
+            messages.success(request, f"Đã hợp nhất {org.name} vào {target.name}.")
+            return redirect("organizations:detail", pk=target.pk)
+    return _rerender(request, org, merge_form=form)
+
+
+@require_POST
+def open_term(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.TermForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        ok, _ = call_service(form, services.open_term, actor=request.user, org=org, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"])
+        if ok:
+            messages.success(request, "Đã mở nhiệm kỳ mới.")
+            return redirect("organizations:manage", pk=org.pk)
+    return _rerender(request, org, term_form=form)
+
+
+@require_POST
+def close_term(request, pk: int, term_id: int):
+    org = _manageable(request, pk)
+    term = get_object_or_404(Term, pk=term_id, organization=org)
+    ok, _ = call_with_message(request, services.close_term, actor=request.user, term=term)
+    if ok:
+        messages.success(request, "Đã kết thúc nhiệm kỳ.")
+    return redirect("organizations:manage", pk=org.pk)
+
+
+@require_POST
+def assign_seat(request, pk: int):
+    org = _manageable(request, pk)
+    form = forms.SeatForm(request.POST)
+    if form.is_valid():
+        card = "".join(form.cleaned_data["card_number"].split()).upper()
+        member = Member.objects.filter(card_number=card, org_path__startswith=org.path).first()
+        if member is None:
+            form.add_error("card_number", "Không có đảng viên với số thẻ này trong tổ chức.")
+        else:
+            ok, _ = call_service(form, services.assign_seat, actor=request.user, org=org, member=member, position=form.cleaned_data["position"])
+            if ok:
+                messages.success(request, f"Đã giao chức vụ cho {member.full_name}.")
+                return redirect("organizations:manage", pk=org.pk)
+    return _rerender(request, org, seat_form=form)
+
+
+@require_POST
+def end_seat(request, pk: int, seat_id: int):
+    org = _manageable(request, pk)
+    seat = get_object_or_404(Seat, pk=seat_id, organization=org)
+    ok, _ = call_with_message(request, services.end_seat, actor=request.user, seat=seat)
+    if ok:
+        messages.success(request, "Đã kết thúc chức vụ.")
+    return redirect("organizations:manage", pk=org.pk)
