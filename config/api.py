@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from sotay.accounts.api import router as accounts_router
+from sotay.accounts.services import TOKEN_INVALID
 from sotay.core.errors import ServiceError
 from sotay.notifications.api import router as notifications_router
 from sotay.organizations.api import router as organizations_router
@@ -22,7 +23,11 @@ api.add_router("", notifications_router)
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    return api.create_response(request, {"detail": "Mã truy cập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại."}, status=401)
+    return api.create_response(
+        request,
+        {"detail": TOKEN_INVALID},
+        status=401,
+    )
 
 
 @api.exception_handler(Http404)

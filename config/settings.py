@@ -50,8 +50,14 @@ if not SECRET_KEY:
         raise RuntimeError("SOTAY_SECRET_KEY phải được đặt khi chạy ở chế độ production.")
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105 - local demo only
 
-ALLOWED_HOSTS = [h.strip() for h in env("SOTAY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("SOTAY_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env("SOTAY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env("SOTAY_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,7 +151,10 @@ if env_bool("SOTAY_FAST_PASSWORD_HASHER", False):
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,7 +188,9 @@ STORAGES = {
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,7 +1,7 @@
 """Account endpoints: token sign-in for the mobile app, token list/revoke, `me`."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from sotay.accounts import services
@@ -15,7 +15,9 @@ from sotay.core.http import client_ip
 router = Router(tags=["Tài khoản"])
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
+)
 def create_token(request: HttpRequest, payload: TokenIn):
     """Sign in with phone or card number + password (+ TOTP code when required) and
     receive a bearer token. The token is shown once; only its hash is stored."""
@@ -23,16 +25,21 @@ def create_token(request: HttpRequest, payload: TokenIn):
     try:
         user = services.sign_in(identifier=payload.identifier, password=payload.password, ip=ip)
         if user.status == AccountStatus.PENDING:
-            return 403, {"detail": "Tài khoản đang chờ phê duyệt."}
+            return Status(403, {"detail": "Tài khoản đang chờ phê duyệt."})
         if services.needs_second_factor(user):
             if not user.has_totp:
-                return 403, {"detail": "Tài khoản cần bật xác thực hai lớp trên trang web trước khi dùng ứng dụng."}
+                return Status(
+                    403,
+                    {
+                        "detail": "Tài khoản cần bật xác thực hai lớp trên trang web trước khi dùng ứng dụng."
+                    },
+                )
             services.verify_totp(user=user, code=payload.otp or "", ip=ip)
     except ServiceError as exc:
-        return 401, {"detail": exc.message}
+        return Status(401, {"detail": exc.message})
     token, plain = services.create_api_token(user=user, name=payload.device_name or "", ip=ip)
     services.record_sign_in(user=user, ip=ip, method="API")
-    return 200, {"id": token.pk, "token": plain, "expires_at": token.expires_at}
+    return Status(200, {"id": token.pk, "token": plain, "expires_at": token.expires_at})
 
 
 @router.get("/auth/tokens", auth=TokenAuth(), response=list[TokenInfo])
@@ -43,7 +50,7 @@ def list_tokens(request: HttpRequest):
 @router.delete("/auth/tokens/{token_id}", auth=TokenAuth(), response={204: None, 404: ErrorOut})
 def revoke_token(request: HttpRequest, token_id: int):
     services.revoke_api_token(user=request.user, token_id=token_id, ip=client_ip(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", auth=TokenAuth(), response=MeOut)

@@ -44,9 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     member = models.OneToOneField(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="account"
     )
-    status = models.CharField(_("trạng thái"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
     status_reason = models.CharField(_("lý do"), max_length=300, blank=True)
-    decided_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -94,11 +98,15 @@ class RoleGrant(models.Model):
     roles too without a row here (see permissions.py)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="role_grants")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="role_grants"
+    )
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     starts_on = models.DateField(_("từ ngày"), default=timezone.localdate)
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
-    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -43,11 +43,23 @@ ALL_PERMISSIONS = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     MEMBER: frozenset({ORG_VIEW}),
-    Role.SECRETARY: frozenset({ORG_VIEW, MEMBERS_VIEW, ACCOUNTS_MANAGE, MEETINGS_MANAGE, NOTICES_SEND}),
+    Role.SECRETARY: frozenset(
+        {ORG_VIEW, MEMBERS_VIEW, ACCOUNTS_MANAGE, MEETINGS_MANAGE, NOTICES_SEND}
+    ),
     Role.OFFICER: frozenset({ORG_VIEW, MEMBERS_VIEW, REPORTS_VIEW}),
     Role.OFFICE: frozenset(
-        {ORG_VIEW, ORG_MANAGE, MEMBERS_VIEW, MEMBERS_EDIT, MEMBERS_EXPORT, ACCOUNTS_MANAGE, ROLES_GRANT,
-         CONTENT_PUBLISH, NOTICES_SEND, REPORTS_VIEW}
+        {
+            ORG_VIEW,
+            ORG_MANAGE,
+            MEMBERS_VIEW,
+            MEMBERS_EDIT,
+            MEMBERS_EXPORT,
+            ACCOUNTS_MANAGE,
+            ROLES_GRANT,
+            CONTENT_PUBLISH,
+            NOTICES_SEND,
+            REPORTS_VIEW,
+        }
     ),  # fmt: skip
     Role.INSPECTOR: frozenset({ORG_VIEW, MEMBERS_VIEW, REPORTS_VIEW, AUDIT_VIEW}),
     Role.ADMIN: ALL_PERMISSIONS,
@@ -66,7 +78,12 @@ def seat_role(position: str, org_type: str) -> str | None:
         return None
     if position in (Position.INSPECTION_CHAIR, Position.INSPECTION_MEMBER):
         return Role.INSPECTOR
-    if position in (Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.STANDING_MEMBER, Position.COMMITTEE_MEMBER):
+    if position in (
+        Position.SECRETARY,
+        Position.DEPUTY_SECRETARY,
+        Position.STANDING_MEMBER,
+        Position.COMMITTEE_MEMBER,
+    ):
         return Role.OFFICER
     return None
 
@@ -87,7 +104,11 @@ def grants_for(user) -> list[Grant]:
     if cached is not None:
         return cached
     grants: list[Grant] = []
-    if getattr(user, "is_authenticated", False) and user.is_active and user.status == AccountStatus.ACTIVE:
+    if (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.status == AccountStatus.ACTIVE
+    ):
         today = timezone.localdate()
         member = user.member if user.member_id else None
         if member is not None and member.status in ("du_bi", "chinh_thuc", "mien_sinh_hoat"):
@@ -96,7 +117,9 @@ def grants_for(user) -> list[Grant]:
                 Seat.objects.filter(member_id=member.pk, starts_on__lte=today)
                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
                 .filter(organization__valid_to__isnull=True)
-                .values_list("position", "organization__org_type", "organization__path", "organization_id")
+                .values_list(
+                    "position", "organization__org_type", "organization__path", "organization_id"
+                )
             )
             for position, org_type, path, org_id in seats:
                 role = seat_role(position, org_type)
@@ -134,7 +157,9 @@ def can(user, perm: str, org: Organization | None = None) -> bool:
     if is_superadmin(user):
         return True
     for grant in grants_for(user):
-        if perm in ROLE_PERMISSIONS[grant.role] and (org is None or org.path.startswith(grant.path)):
+        if perm in ROLE_PERMISSIONS[grant.role] and (
+            org is None or org.path.startswith(grant.path)
+        ):
             return True
     return False
 

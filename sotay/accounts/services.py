@@ -16,7 +16,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sotay.accounts.models import AccountStatus, ApiToken, CodePurpose, OneTimeCode, Role, RoleGrant, User
+from sotay.accounts.models import (
+    AccountStatus,
+    ApiToken,
+    CodePurpose,
+    OneTimeCode,
+    Role,
+    RoleGrant,
+    User,
+)
 from sotay.accounts.permissions import ACCOUNTS_MANAGE, ROLES_GRANT, can, forget
 from sotay.audit.models import AuditEntry
 from sotay.audit.services import record
@@ -32,10 +40,12 @@ REGISTRATION_MISMATCH = (
     "Vui lòng kiểm tra lại hoặc liên hệ bí thư chi bộ."
 )
 SIGN_IN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
-ACCOUNT_LOCKED = "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy liên hệ bí thư chi bộ để mở khóa."
+ACCOUNT_LOCKED = (
+    "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy liên hệ bí thư chi bộ để mở khóa."
+)
 ADDRESS_BLOCKED = "Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau ít phút."
 CODE_INVALID = "Mã không đúng, đã dùng hoặc đã hết hạn."
-TOKEN_INVALID = "Mã truy cập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại."
+TOKEN_INVALID = "Mã truy cập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại."  # noqa: S105 - a message
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper by elderly users
 TOTP_ISSUER = "Sổ tay đảng viên"
@@ -50,11 +60,12 @@ def normalize_identifier(raw: str) -> str:
 
 def find_user_by_identifier(raw: str) -> User | None:
     """A phone number or a party card number (or the username) to an account."""
-    ident = normalize_identifier(raw)
-    if not ident:
+    compact = "".join((raw or "").split())
+    if not compact:
         return None
+    ident = compact.upper()
     phone = normalize_phone(ident) if ident.lstrip("+").isdigit() else ""
-    q = Q(username=ident) | Q(member__card_number=ident)
+    q = Q(username=compact) | Q(member__card_number=ident)
     if phone:
         q |= Q(phone=phone) | Q(username=phone)
     return User.objects.select_related("member").filter(q).order_by("pk").first()
@@ -87,16 +98,26 @@ def sign_in(*, identifier: str, password: str, ip: str) -> User:
     function is deliberately not wrapped in a transaction.
     """
     if _address_blocked(ip, ("auth.login_failed",)):
-        record(action="auth.login_blocked", ip=ip, target_label=normalize_identifier(identifier)[:40])
+        record(
+            action="auth.login_blocked", ip=ip, target_label=normalize_identifier(identifier)[:40]
+        )
         raise ServiceError(ADDRESS_BLOCKED)
     user = find_user_by_identifier(identifier)
     if user is None:
         User().set_password(password)  # same cost as a real check: no timing oracle
-        record(action="auth.login_failed", ip=ip, target_label=normalize_identifier(identifier)[:40])
+        record(
+            action="auth.login_failed", ip=ip, target_label=normalize_identifier(identifier)[:40]
+        )
         raise ServiceError(SIGN_IN_FAILED)
     org_path = user.member.org_path if user.member_id else ""
     if is_locked(user):
-        record(action="auth.login_failed", ip=ip, target=user, org_path=org_path, note="tài khoản đang bị khóa")
+        record(
+            action="auth.login_failed",
+            ip=ip,
+            target=user,
+            org_path=org_path,
+            note="tài khoản đang bị khóa",
+        )
         raise ServiceError(ACCOUNT_LOCKED)
     if not user.check_password(password):
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
@@ -109,11 +130,25 @@ def sign_in(*, identifier: str, password: str, ip: str) -> User:
         record(action="auth.login_failed", ip=ip, target=user, org_path=org_path, note=note)
         raise ServiceError(ACCOUNT_LOCKED if note else SIGN_IN_FAILED)
     if not user.is_active or user.status == AccountStatus.DISABLED:
-        record(action="auth.login_failed", ip=ip, target=user, org_path=org_path, note="tài khoản đã bị khóa")
+        record(
+            action="auth.login_failed",
+            ip=ip,
+            target=user,
+            org_path=org_path,
+            note="tài khoản đã bị khóa",
+        )
         raise ServiceError("Tài khoản đã bị khóa. Hãy liên hệ bí thư chi bộ.")
     if user.status == AccountStatus.REJECTED:
-        record(action="auth.login_failed", ip=ip, target=user, org_path=org_path, note="đăng ký bị từ chối")
-        raise ServiceError(f"Đăng ký tài khoản đã bị từ chối. Lý do: {user.status_reason or 'không ghi'}.")
+        record(
+            action="auth.login_failed",
+            ip=ip,
+            target=user,
+            org_path=org_path,
+            note="đăng ký bị từ chối",
+        )
+        raise ServiceError(
+            f"Đăng ký tài khoản đã bị từ chối. Lý do: {user.status_reason or 'không ghi'}."
+        )
     if user.failed_logins or user.locked_at:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_at=None)
         user.failed_logins, user.locked_at = 0, None
@@ -148,7 +183,12 @@ def unlock_account(*, actor, user: User) -> User:
         raise ServiceError("Tài khoản không bị khóa.")
     User.objects.filter(pk=user.pk).update(locked_at=None, failed_logins=0)
     user.locked_at, user.failed_logins = None, 0
-    record(action="auth.unlocked", actor=actor, target=user, org_path=user.member.org_path if user.member_id else "")
+    record(
+        action="auth.unlocked",
+        actor=actor,
+        target=user,
+        org_path=user.member.org_path if user.member_id else "",
+    )
     return user
 
 
@@ -167,7 +207,10 @@ def register_account(
     cccd = "".join((cccd or "").split())
     phone = normalize_phone(phone)
     if not is_valid_phone(phone):
-        raise ServiceError("Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).", field="phone")
+        raise ServiceError(
+            "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).",
+            field="phone",
+        )
     if not is_valid_cccd(cccd):
         raise ServiceError("Số CCCD phải gồm đúng 12 chữ số.", field="cccd")
     try:
@@ -176,7 +219,13 @@ def register_account(
         raise ServiceError(" ".join(exc.messages), field="password") from exc
     member = (
         Member.objects.select_related("organization")
-        .filter(card_number=card, cccd=cccd, birth_date=birth_date, status__in=ACTIVE_STATUSES, account__isnull=True)
+        .filter(
+            card_number=card,
+            cccd=cccd,
+            birth_date=birth_date,
+            status__in=ACTIVE_STATUSES,
+            account__isnull=True,
+        )
         .first()
     )
     phone_taken = User.objects.filter(Q(phone=phone) | Q(username=phone)).exists()
@@ -221,7 +270,11 @@ def approve_registration(*, actor, user: User) -> User:
     )
     from sotay.notifications.services import notify_user
 
-    notify_user(user=user, title="Tài khoản của đồng chí đã được phê duyệt", body="Đồng chí có thể sử dụng đầy đủ ứng dụng.")
+    notify_user(
+        user=user,
+        title="Tài khoản của đồng chí đã được phê duyệt",
+        body="Đồng chí có thể sử dụng đầy đủ ứng dụng.",
+    )
     return user
 
 
@@ -242,7 +295,17 @@ def reject_registration(*, actor, user: User, reason: str) -> User:
     user.member = None
     user.phone = None
     user.username = f"rejected-{user.pk}"
-    user.save(update_fields=["status", "status_reason", "decided_by", "decided_at", "member", "phone", "username"])
+    user.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "decided_by",
+            "decided_at",
+            "member",
+            "phone",
+            "username",
+        ]
+    )
     record(
         action="accounts.rejected",
         actor=actor,
@@ -288,7 +351,12 @@ def issue_reset_code(*, actor, user: User) -> str:
     OneTimeCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
     row, code = _code_row(user, CodePurpose.RESET, actor)
     row.save()
-    record(action="accounts.reset_code_issued", actor=actor, target=user, org_path=user.member.org_path if user.member_id else "")
+    record(
+        action="accounts.reset_code_issued",
+        actor=actor,
+        target=user,
+        org_path=user.member.org_path if user.member_id else "",
+    )
     return code
 
 
@@ -301,16 +369,22 @@ def create_branch_accounts(*, actor, branch: Organization) -> list[tuple[Member,
     if not branch.is_branch:
         raise ServiceError("Chỉ tạo tài khoản hàng loạt cho một chi bộ.")
     members = list(
-        Member.objects.filter(org_path__startswith=branch.path, status__in=ACTIVE_STATUSES, account__isnull=True)
-        .order_by("name_sort")
+        Member.objects.filter(
+            org_path__startswith=branch.path, status__in=ACTIVE_STATUSES, account__isnull=True
+        ).order_by("name_sort")
     )
     if not members:
         raise ServiceError("Mọi đảng viên của chi bộ đã có tài khoản.")
     taken = set(
         User.objects.filter(
-            Q(phone__in=[m.phone for m in members if m.phone]) | Q(username__in=[m.card_number for m in members if m.card_number])
+            Q(phone__in=[m.phone for m in members if m.phone])
+            | Q(username__in=[m.card_number for m in members if m.card_number])
         ).values_list("phone", flat=True)
-    ) | set(User.objects.filter(username__in=[m.phone for m in members if m.phone]).values_list("username", flat=True))
+    ) | set(
+        User.objects.filter(username__in=[m.phone for m in members if m.phone]).values_list(
+            "username", flat=True
+        )
+    )
     users = []
     for m in members:
         phone = normalize_phone(m.phone)
@@ -318,7 +392,13 @@ def create_branch_accounts(*, actor, branch: Organization) -> list[tuple[Member,
         if usable_phone:
             taken.add(usable_phone)
         username = usable_phone or m.card_number or f"dv{m.pk}"
-        user = User(username=username, phone=usable_phone, full_name=m.full_name, member=m, status=AccountStatus.ACTIVE)
+        user = User(
+            username=username,
+            phone=usable_phone,
+            full_name=m.full_name,
+            member=m,
+            status=AccountStatus.ACTIVE,
+        )
         user.set_unusable_password()
         users.append(user)
     User.objects.bulk_create(users)
@@ -329,7 +409,9 @@ def create_branch_accounts(*, actor, branch: Organization) -> list[tuple[Member,
         rows.append(row)
         sheet.append((m, user, code))
     OneTimeCode.objects.bulk_create(rows)
-    record(action="accounts.bulk_created", actor=actor, target=branch, note=f"{len(users)} tài khoản")
+    record(
+        action="accounts.bulk_created", actor=actor, target=branch, note=f"{len(users)} tài khoản"
+    )
     return sheet
 
 
@@ -374,7 +456,13 @@ def change_password(*, user: User, old_password: str, new_password: str, ip: str
         raise ServiceError(" ".join(exc.messages), field="new_password") from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record(action="auth.password_changed", actor=user, ip=ip, target=user, org_path=user.member.org_path if user.member_id else "")
+    record(
+        action="auth.password_changed",
+        actor=user,
+        ip=ip,
+        target=user,
+        org_path=user.member.org_path if user.member_id else "",
+    )
     return user
 
 
@@ -407,12 +495,21 @@ def _matching_step(secret: str, code: str) -> int | None:
 def enable_totp(*, user: User, secret: str, code: str, ip: str) -> User:
     step = _matching_step(secret, code)
     if step is None:
-        raise ServiceError("Mã xác thực không đúng. Hãy nhập mã 6 số đang hiện trên ứng dụng xác thực.", field="code")
+        raise ServiceError(
+            "Mã xác thực không đúng. Hãy nhập mã 6 số đang hiện trên ứng dụng xác thực.",
+            field="code",
+        )
     user.totp_secret = secret
     user.totp_enabled_at = timezone.now()
     user.totp_last_step = step
     user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
-    record(action="auth.2fa_enabled", actor=user, ip=ip, target=user, org_path=user.member.org_path if user.member_id else "")
+    record(
+        action="auth.2fa_enabled",
+        actor=user,
+        ip=ip,
+        target=user,
+        org_path=user.member.org_path if user.member_id else "",
+    )
     return user
 
 
@@ -432,7 +529,9 @@ def verify_totp(*, user: User, code: str, ip: str) -> None:
 def needs_second_factor(user: User) -> bool:
     from sotay.accounts.permissions import is_above_member
 
-    return user.has_totp or (settings.SOTAY_REQUIRE_2FA and user.status == AccountStatus.ACTIVE and is_above_member(user))
+    return user.has_totp or (
+        settings.SOTAY_REQUIRE_2FA and user.status == AccountStatus.ACTIVE and is_above_member(user)
+    )
 
 
 # ----- role grants -----------------------------------------------------------------
@@ -452,7 +551,14 @@ def grant_role(*, actor, user: User, org: Organization, role: str, starts_on: dt
     starts_on = starts_on or timezone.localdate()
     if ends_on and ends_on < starts_on:
         raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.", field="ends_on")
-    grant = RoleGrant.objects.create(user=user, organization=org, role=role, starts_on=starts_on, ends_on=ends_on, granted_by=actor)
+    grant = RoleGrant.objects.create(
+        user=user,
+        organization=org,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        granted_by=actor,
+    )
     forget(user)
     record(action="accounts.role_granted", actor=actor, target=user, org_path=org.path,
            changes={"role": [None, f"{grant.get_role_display()} @ {org.code}"]})  # fmt: skip
@@ -501,12 +607,18 @@ def user_for_token(plain: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, expired)."""
     if not plain or not plain.startswith("sotay_"):
         return None
-    token = ApiToken.objects.select_related("user", "user__member").filter(key_hash=_hash_token(plain)).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__member")
+        .filter(key_hash=_hash_token(plain))
+        .first()
+    )
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # throttled: not a write per request
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=now
+        )  # throttled: not a write per request
     return token.user
 
 

@@ -19,7 +19,11 @@ urlpatterns = [
     path("phe-duyet/<int:pk>/dong-y/", views.approve, name="approve"),
     path("phe-duyet/<int:pk>/tu-choi/", views.reject, name="reject"),
     path("to-chuc/<int:org_id>/", views.branch_accounts, name="branch_accounts"),
-    path("to-chuc/<int:org_id>/tao-hang-loat/", views.create_branch_accounts, name="create_branch_accounts"),
+    path(
+        "to-chuc/<int:org_id>/tao-hang-loat/",
+        views.create_branch_accounts,
+        name="create_branch_accounts",
+    ),
     path("to-chuc/<int:org_id>/vai-tro/", views.grant_roles, name="grant_roles"),
     path("vai-tro/<int:pk>/ket-thuc/", views.end_grant, name="end_grant"),
     path("<int:pk>/mo-khoa/", views.unlock, name="unlock"),

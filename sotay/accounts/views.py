@@ -28,12 +28,14 @@ from sotay.organizations.access import get_organization_for_user
 BACKEND = "sotay.accounts.backends.IdentifierBackend"
 PRE_2FA_KEY = "pre_2fa_user"
 PRE_2FA_SECONDS = 300
-SETUP_SECRET_KEY = "totp_setup_secret"
+SETUP_SECRET_KEY = "totp_setup_secret"  # noqa: S105 - a session key name
 
 
 def _safe_next(request, default="core:home"):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(default)
 
@@ -63,7 +65,11 @@ def sign_in(request):
     form = forms.SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, user = call_service(
-            form, services.sign_in, identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"], ip=client_ip(request)
+            form,
+            services.sign_in,
+            identifier=form.cleaned_data["identifier"],
+            password=form.cleaned_data["password"],
+            ip=client_ip(request),
         )
         if ok:
             if services.needs_second_factor(user):
@@ -73,7 +79,9 @@ def sign_in(request):
                 target = "accounts:verify_2fa" if user.has_totp else "accounts:setup_2fa"
                 return redirect(reverse(target) + (f"?next={nxt}" if nxt else ""))
             return _complete_sign_in(request, user, "mật khẩu")
-    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @login_not_required
@@ -85,10 +93,18 @@ def verify_2fa(request):
         return redirect("accounts:login")
     form = forms.OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, _ = call_service(form, services.verify_totp, user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        ok, _ = call_service(
+            form,
+            services.verify_totp,
+            user=user,
+            code=form.cleaned_data["code"],
+            ip=client_ip(request),
+        )
         if ok:
             return _complete_sign_in(request, user, "mật khẩu + mã xác thực")
-    return render(request, "accounts/verify_2fa.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/verify_2fa.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @login_not_required
@@ -104,18 +120,29 @@ def setup_2fa(request):
     request.session[SETUP_SECRET_KEY] = secret
     form = forms.OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, _ = call_service(form, services.enable_totp, user=user, secret=secret, code=form.cleaned_data["code"], ip=client_ip(request))
+        ok, _ = call_service(
+            form,
+            services.enable_totp,
+            user=user,
+            secret=secret,
+            code=form.cleaned_data["code"],
+            ip=client_ip(request),
+        )
         if ok:
             request.session.pop(SETUP_SECRET_KEY, None)
             if pending_user is not None:
-                return _complete_sign_in(request, pending_user, "mật khẩu + mã xác thực (đăng ký mới)")
+                return _complete_sign_in(
+                    request, pending_user, "mật khẩu + mã xác thực (đăng ký mới)"
+                )
             messages.success(request, "Đã bật xác thực hai lớp.")
             return redirect("accounts:profile")
     uri = services.totp_uri(user, secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff")
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render(
-        request, "accounts/setup_2fa.html", {"form": form, "qr_svg": qr_svg, "secret": grouped, "forced": pending_user is not None}
+        request,
+        "accounts/setup_2fa.html",
+        {"form": form, "qr_svg": qr_svg, "secret": grouped, "forced": pending_user is not None},
     )
 
 
@@ -155,7 +182,12 @@ def redeem_code(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ok, _ = call_service(
-            form, services.redeem_code, identifier=d["identifier"], code=d["code"], new_password=d["new_password"], ip=client_ip(request)
+            form,
+            services.redeem_code,
+            identifier=d["identifier"],
+            code=d["code"],
+            new_password=d["new_password"],
+            ip=client_ip(request),
         )
         if ok:
             messages.success(request, "Đã đặt mật khẩu. Mời đồng chí đăng nhập.")
@@ -169,7 +201,12 @@ def change_password(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ok, user = call_service(
-            form, services.change_password, user=request.user, old_password=d["old_password"], new_password=d["new_password"], ip=client_ip(request)
+            form,
+            services.change_password,
+            user=request.user,
+            old_password=d["old_password"],
+            new_password=d["new_password"],
+            ip=client_ip(request),
         )
         if ok:
             from django.contrib.auth import update_session_auth_hash
@@ -189,7 +226,11 @@ def profile(request):
     from sotay.accounts.models import Role
 
     role_rows = [(Role(g.role).label, orgs.get(g.org_id)) for g in grants]
-    return render(request, "accounts/profile.html", {"account": user, "member": user.member, "role_rows": role_rows})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"account": user, "member": user.member, "role_rows": role_rows},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,9 +238,13 @@ def api_tokens(request):
     form = forms.TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
-        _, created = services.create_api_token(user=request.user, name=form.cleaned_data["name"], ip=client_ip(request))
+        _, created = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"], ip=client_ip(request)
+        )
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "created": created})
+    return render(
+        request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "created": created}
+    )
 
 
 @require_POST
@@ -216,13 +261,19 @@ def registrations(request):
     if not can(request.user, ACCOUNTS_MANAGE):
         raise PermissionDenied("Bạn không có quyền quản lý tài khoản.")
     rows = list(pending_registrations_for(request.user)[:200])
-    return render(request, "accounts/registration_list.html", {"rows": rows, "reject_form": forms.RejectForm()})
+    return render(
+        request,
+        "accounts/registration_list.html",
+        {"rows": rows, "reject_form": forms.RejectForm()},
+    )
 
 
 @require_POST
 def approve(request, pk: int):
     account = get_account_for_manager(request.user, pk)
-    ok, _ = call_with_message(request, services.approve_registration, actor=request.user, user=account)
+    ok, _ = call_with_message(
+        request, services.approve_registration, actor=request.user, user=account
+    )
     if ok:
         messages.success(request, f"Đã phê duyệt tài khoản của {account.full_name}.")
     return redirect("accounts:registrations")
@@ -233,7 +284,13 @@ def reject(request, pk: int):
     account = get_account_for_manager(request.user, pk)
     form = forms.RejectForm(request.POST)
     if form.is_valid():
-        ok, _ = call_service(form, services.reject_registration, actor=request.user, user=account, reason=form.cleaned_data["reason"])
+        ok, _ = call_service(
+            form,
+            services.reject_registration,
+            actor=request.user,
+            user=account,
+            reason=form.cleaned_data["reason"],
+        )
         if ok:
             messages.success(request, f"Đã từ chối đăng ký của {account.full_name}.")
             return redirect("accounts:registrations")
@@ -254,14 +311,18 @@ def branch_accounts(request, org_id: int):
     )
     lock_since = services._window_start()
     return render(
-        request, "accounts/branch_accounts.html", {"org": org, "members": members, "lock_since": lock_since}
+        request,
+        "accounts/branch_accounts.html",
+        {"org": org, "members": members, "lock_since": lock_since},
     )
 
 
 @require_POST
 def create_branch_accounts(request, org_id: int):
     org = get_organization_for_user(request.user, org_id)
-    ok, sheet = call_with_message(request, services.create_branch_accounts, actor=request.user, branch=org)
+    ok, sheet = call_with_message(
+        request, services.create_branch_accounts, actor=request.user, branch=org
+    )
     if not ok:
         return redirect("accounts:branch_accounts", org_id=org.pk)
     return render(request, "accounts/activation_sheet.html", {"org": org, "sheet": sheet})
@@ -279,7 +340,9 @@ def unlock(request, pk: int):
 @require_POST
 def issue_reset_code(request, pk: int):
     account = get_account_for_manager(request.user, pk)
-    ok, code = call_with_message(request, services.issue_reset_code, actor=request.user, user=account)
+    ok, code = call_with_message(
+        request, services.issue_reset_code, actor=request.user, user=account
+    )
     if not ok:
         return redirect("accounts:branch_accounts", org_id=account.member.organization_id)
     return render(request, "accounts/reset_code.html", {"account": account, "code": code})
@@ -297,14 +360,25 @@ def grant_roles(request, org_id: int):
     if request.method == "POST" and form.is_valid():
         target = services.find_user_by_identifier(form.cleaned_data["identifier"])
         if target is None:
-            form.add_error("identifier", "Không tìm thấy tài khoản với số điện thoại hoặc số thẻ này.")
+            form.add_error(
+                "identifier", "Không tìm thấy tài khoản với số điện thoại hoặc số thẻ này."
+            )
         else:
-            ok, _ = call_service(form, services.grant_role, actor=request.user, user=target, org=org, role=form.cleaned_data["role"])
+            ok, _ = call_service(
+                form,
+                services.grant_role,
+                actor=request.user,
+                user=target,
+                org=org,
+                role=form.cleaned_data["role"],
+            )
             if ok:
                 messages.success(request, f"Đã cấp vai trò cho {target.full_name}.")
                 return redirect("accounts:grant_roles", org_id=org.pk)
     grants = RoleGrant.objects.filter(organization=org, ends_on__isnull=True).select_related("user")
-    return render(request, "accounts/role_grants.html", {"org": org, "form": form, "grants": grants})
+    return render(
+        request, "accounts/role_grants.html", {"org": org, "form": form, "grants": grants}
+    )
 
 
 @require_POST

@@ -15,7 +15,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ"), null=True, blank=True)
@@ -33,7 +38,11 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["action", "ip", "at"], name="audit_action_ip_at"),
-            models.Index(fields=["org_path", "at"], name="audit_org_at", opclasses=["varchar_pattern_ops", ""]),
+            models.Index(
+                fields=["org_path", "at"],
+                name="audit_org_at",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
         ]
 
     def __str__(self) -> str:

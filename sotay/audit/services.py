@@ -26,7 +26,11 @@ def record(
     copied so the entry still reads after the object changes."""
     if request is not None:
         ip = ip or client_ip(request)
-        if actor is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if (
+            actor is None
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             actor = request.user
     target_type = target_id = ""
     if target is not None:

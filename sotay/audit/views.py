@@ -28,4 +28,8 @@ def entry_list(request):
     if action:
         qs = qs.filter(action__startswith=action[:40])
     page = page_of(qs.order_by("-at", "-id"), request.GET.get("page"), 50, count=False)
-    return render(request, "audit/entry_list.html", {"page": page, "org_code": code, "action": action, "error": error})
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"page": page, "org_code": code, "action": action, "error": error},
+    )

@@ -7,8 +7,36 @@ SURNAMES = [
     ("Vũ", 4), ("Võ", 2), ("Đặng", 2), ("Bùi", 2), ("Đỗ", 2), ("Hồ", 1), ("Ngô", 1), ("Dương", 1),
     ("Lý", 1), ("Đinh", 1), ("Trịnh", 1), ("Đào", 1), ("Mai", 1), ("Tạ", 1), ("Lương", 1), ("Chu", 1),
 ]  # fmt: skip
-MALE_MIDDLE = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Ngọc", "Xuân", "Thanh", "Công", "Mạnh", "Đình", "Quốc", "Tiến", "Trọng"]
-FEMALE_MIDDLE = ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Thúy", "Bích", "Hồng", "Phương", "Kim", "Diệu", "Mai"]
+MALE_MIDDLE = [
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quang",
+    "Hữu",
+    "Ngọc",
+    "Xuân",
+    "Thanh",
+    "Công",
+    "Mạnh",
+    "Đình",
+    "Quốc",
+    "Tiến",
+    "Trọng",
+]
+FEMALE_MIDDLE = [
+    "Thị",
+    "Thu",
+    "Ngọc",
+    "Thanh",
+    "Minh",
+    "Thúy",
+    "Bích",
+    "Hồng",
+    "Phương",
+    "Kim",
+    "Diệu",
+    "Mai",
+]
 MALE_GIVEN = [
     "An", "Anh", "Bảo", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Giang", "Hải", "Hiếu", "Hòa", "Hùng",
     "Huy", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lợi", "Minh", "Nam", "Nghĩa", "Phong", "Phúc",

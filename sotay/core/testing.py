@@ -55,7 +55,15 @@ PERSONAS = (
 _counter = {"n": 0}
 
 
-def make_member(org: Organization, name: str, *, status=MemberStatus.FULL, sex=Sex.MALE, birth=dt.date(1970, 5, 19), **extra) -> Member:
+def make_member(
+    org: Organization,
+    name: str,
+    *,
+    status=MemberStatus.FULL,
+    sex=Sex.MALE,
+    birth=dt.date(1970, 5, 19),
+    **extra,
+) -> Member:
     _counter["n"] += 1
     n = _counter["n"]
     fields = {
@@ -73,7 +81,9 @@ def make_member(org: Organization, name: str, *, status=MemberStatus.FULL, sex=S
     return Member.objects.create(**fields)
 
 
-def make_user(member: Member | None, *, username: str | None = None, status=AccountStatus.ACTIVE, **extra) -> User:
+def make_user(
+    member: Member | None, *, username: str | None = None, status=AccountStatus.ACTIVE, **extra
+) -> User:
     user = User(
         username=username or member.phone,
         phone=member.phone if member else None,
@@ -90,7 +100,9 @@ def make_user(member: Member | None, *, username: str | None = None, status=Acco
 def build_world() -> World:
     today = dt.date.today()
     start = today - dt.timedelta(days=365)
-    p = Organization.create_root(code="P", name="Đảng bộ Thành phố Thử nghiệm", org_type=OrgType.PROVINCE)
+    p = Organization.create_root(
+        code="P", name="Đảng bộ Thành phố Thử nghiệm", org_type=OrgType.PROVINCE
+    )
     c1 = p.create_child(code="C1", name="Đảng bộ phường An Hòa", org_type=OrgType.ABOVE_GRASSROOTS)
     c2 = p.create_child(code="C2", name="Đảng bộ xã Bình Minh", org_type=OrgType.ABOVE_GRASSROOTS)
     c1.create_child(code="B1", name="Chi bộ Khu phố 1", org_type=OrgType.GRASSROOTS_BRANCH)
@@ -101,21 +113,35 @@ def build_world() -> World:
     p, c1, c2, b1, b2, b3, q = (orgs[k] for k in ("P", "C1", "C2", "B1", "B2", "B3", "Q"))
 
     member = make_user(make_member(b1, "Nguyễn Văn An"))
-    probationary = make_user(make_member(b1, "Trần Thị Bình", status=MemberStatus.PROBATIONARY, sex=Sex.FEMALE, birth=dt.date(1998, 3, 8)))
+    probationary = make_user(
+        make_member(
+            b1,
+            "Trần Thị Bình",
+            status=MemberStatus.PROBATIONARY,
+            sex=Sex.FEMALE,
+            birth=dt.date(1998, 3, 8),
+        )
+    )
     sec_m = make_member(b1, "Lê Đức Cường")
     secretary = make_user(sec_m)
     Seat.objects.create(organization=b1, member=sec_m, position=Position.SECRETARY, starts_on=start)
     co_m = make_member(b2, "Phạm Thị Dung", sex=Sex.FEMALE)
     commune_officer = make_user(co_m)
-    Seat.objects.create(organization=c1, member=co_m, position=Position.COMMITTEE_MEMBER, starts_on=start)
+    Seat.objects.create(
+        organization=c1, member=co_m, position=Position.COMMITTEE_MEMBER, starts_on=start
+    )
     po_m = make_member(b3, "Hoàng Văn Em")
     province_officer = make_user(po_m)
-    Seat.objects.create(organization=p, member=po_m, position=Position.STANDING_MEMBER, starts_on=start)
+    Seat.objects.create(
+        organization=p, member=po_m, position=Position.STANDING_MEMBER, starts_on=start
+    )
     office = make_user(make_member(b2, "Vũ Thị Giang", sex=Sex.FEMALE))
     RoleGrant.objects.create(user=office, organization=c1, role=Role.OFFICE, starts_on=start)
     ins_m = make_member(b3, "Đặng Văn Hùng")
     inspector = make_user(ins_m)
-    Seat.objects.create(organization=p, member=ins_m, position=Position.INSPECTION_MEMBER, starts_on=start)
+    Seat.objects.create(
+        organization=p, member=ins_m, position=Position.INSPECTION_MEMBER, starts_on=start
+    )
     outsider = make_user(make_member(b2, "Bùi Văn Khánh"))
     pending = make_user(make_member(b1, "Đỗ Thị Lan", sex=Sex.FEMALE), status=AccountStatus.PENDING)
     admin = User.objects.create_superuser("admin", PASSWORD, full_name="Quản trị hệ thống")

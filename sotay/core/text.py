@@ -18,7 +18,7 @@ _TONE_MARKS = {
     "\u0323": "6",  # nặng
 }
 # Base letters of the Vietnamese alphabet in order, after tones are stripped.
-_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()  # noqa: SIM905
 _LETTER_RANK = {letter: f"{i:02d}" for i, letter in enumerate(_ALPHABET, start=10)}
 _SPACES = re.compile(r"\s+")
 

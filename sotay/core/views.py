@@ -16,7 +16,12 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"member": member, "receipts": receipts, "roles": roles, "organization": member.organization if member else None},
+        {
+            "member": member,
+            "receipts": receipts,
+            "roles": roles,
+            "organization": member.organization if member else None,
+        },
     )
 
 
@@ -30,7 +35,9 @@ SECTIONS = {
 @require_GET
 def section(request, key: str):
     title, description = SECTIONS[key]
-    return render(request, "core/section.html", {"title": title, "description": description, "key": key})
+    return render(
+        request, "core/section.html", {"title": title, "description": description, "key": key}
+    )
 
 
 def healthz(request):

@@ -36,13 +36,20 @@ class Member(models.Model):
     birth_date = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
-    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True
+    )
     cccd = models.CharField(_("số CCCD"), max_length=12, unique=True, null=True, blank=True)
-    status = models.CharField(_("tình trạng"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
+    )
     joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     full_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("nơi sinh hoạt"), on_delete=models.PROTECT, related_name="members"
+        "organizations.Organization",
+        verbose_name=_("nơi sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     org_path = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,6 +72,13 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_folded", "name_sort", "org_path"}
+        super().save(*args, **kwargs)
+
     def fill_derived(self) -> "Member":
         """Compute the search, sort and path columns; `save` calls it, bulk loaders
         call it before `bulk_create`."""
@@ -72,10 +86,3 @@ class Member(models.Model):
         self.name_sort = name_sort_key(self.full_name)
         self.org_path = self.organization.path
         return self
-
-    def save(self, *args, **kwargs):
-        self.fill_derived()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_folded", "name_sort", "org_path"}
-        super().save(*args, **kwargs)

@@ -30,14 +30,26 @@ class NoticePage(Schema):
 
 def _out(r) -> dict:
     n = r.notice
-    return {"id": r.pk, "title": n.title, "body": n.body, "url": n.url, "created_at": n.created_at, "read_at": r.read_at}
+    return {
+        "id": r.pk,
+        "title": n.title,
+        "body": n.body,
+        "url": n.url,
+        "created_at": n.created_at,
+        "read_at": r.read_at,
+    }
 
 
 @router.get("/notices", response=NoticePage)
 def notices(request: HttpRequest, page: int = 1):
     require_active(request)
     p = page_of(receipts_visible_to(request.user), page, 30, count=False)
-    return {"items": [_out(r) for r in p.items], "unread": unread_count(request.user), "page": p.number, "has_next": p.has_next}
+    return {
+        "items": [_out(r) for r in p.items],
+        "unread": unread_count(request.user),
+        "page": p.number,
+        "has_next": p.has_next,
+    }
 
 
 @router.post("/notices/{receipt_id}/read", response=NoticeOut)

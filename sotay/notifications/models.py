@@ -13,9 +13,15 @@ class Notice(models.Model):
     body = models.TextField(_("nội dung"), blank=True)
     url = models.CharField(_("liên kết"), max_length=300, blank=True)
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
     )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     recipient_count = models.PositiveIntegerField(default=0)
 
@@ -32,7 +38,9 @@ class Receipt(models.Model):
     """One recipient's copy of a notice, with when it was read."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_receipts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_receipts"
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

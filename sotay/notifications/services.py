@@ -51,7 +51,12 @@ def send_notice(*, actor, org: Organization, title: str, body: str = "", url: st
         count = cursor.rowcount
     notice.recipient_count = max(count, 0)
     notice.save(update_fields=["recipient_count"])
-    record(action="notices.sent", actor=actor, target=org, note=f"{title} → {notice.recipient_count} người nhận")
+    record(
+        action="notices.sent",
+        actor=actor,
+        target=org,
+        note=f"{title} → {notice.recipient_count} người nhận",
+    )
     return notice
 
 

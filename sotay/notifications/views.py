@@ -40,7 +40,14 @@ def send(request, org_id: int):
         raise PermissionDenied("Bạn không có quyền gửi thông báo cho tổ chức này.")
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, notice = call_service(form, services.send_notice, actor=request.user, org=org, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+        ok, notice = call_service(
+            form,
+            services.send_notice,
+            actor=request.user,
+            org=org,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
         if ok:
             messages.success(request, f"Đã gửi thông báo tới {notice.recipient_count} người.")
             return redirect("organizations:detail", pk=org.pk)

@@ -57,10 +57,14 @@ def subtree(request: HttpRequest, org_id: int, page: int = 1, per_page: int = 10
     if per_page < 1 or per_page > 500 or page < 1:
         raise HttpError(422, "Tham số phân trang không hợp lệ (per_page 1–500, page ≥ 1).")
     org = get_organization_for_user(request.user, org_id)
-    qs = Organization.objects.filter(path__startswith=org.path, depth__gt=org.depth, valid_to__isnull=True).order_by("path")
+    qs = Organization.objects.filter(
+        path__startswith=org.path, depth__gt=org.depth, valid_to__isnull=True
+    ).order_by("path")
     p = page_of(qs, page, per_page, count=False)
     parent_paths = {o.path[: -o.steplen] for o in p.items}
     parent_ids = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    return {"items": [_out(o, parent_ids) for o in p.items], "page": p.number, "has_next": p.has_next}
-
-
+    return {
+        "items": [_out(o, parent_ids) for o in p.items],
+        "page": p.number,
+        "has_next": p.has_next,
+    }

@@ -20,8 +20,12 @@ class TargetForm(forms.Form):
 
 class TermForm(forms.Form):
     name = forms.CharField(label=_("Tên nhiệm kỳ"), max_length=100, required=False)
-    starts_on = forms.DateField(label=_("Bắt đầu (dd/mm/yyyy)"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    ends_on = forms.DateField(label=_("Kết thúc (dd/mm/yyyy)"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    starts_on = forms.DateField(
+        label=_("Bắt đầu (dd/mm/yyyy)"), input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    ends_on = forms.DateField(
+        label=_("Kết thúc (dd/mm/yyyy)"), input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
 
 
 class SeatForm(forms.Form):

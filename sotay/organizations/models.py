@@ -30,8 +30,12 @@ class OrgType(models.TextChoices):
 BRANCH_TYPES = frozenset({OrgType.GRASSROOTS_BRANCH, OrgType.BRANCH})
 # What each kind may contain. A branch holds only cells; a cell holds nothing.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
-    OrgType.PROVINCE: frozenset({OrgType.ABOVE_GRASSROOTS, OrgType.GRASSROOTS, OrgType.GRASSROOTS_BRANCH}),
-    OrgType.CENTRAL_DIRECT: frozenset({OrgType.ABOVE_GRASSROOTS, OrgType.GRASSROOTS, OrgType.GRASSROOTS_BRANCH}),
+    OrgType.PROVINCE: frozenset(
+        {OrgType.ABOVE_GRASSROOTS, OrgType.GRASSROOTS, OrgType.GRASSROOTS_BRANCH}
+    ),
+    OrgType.CENTRAL_DIRECT: frozenset(
+        {OrgType.ABOVE_GRASSROOTS, OrgType.GRASSROOTS, OrgType.GRASSROOTS_BRANCH}
+    ),
     OrgType.ABOVE_GRASSROOTS: frozenset({OrgType.GRASSROOTS, OrgType.GRASSROOTS_BRANCH}),
     OrgType.GRASSROOTS: frozenset({OrgType.PARTIAL, OrgType.BRANCH}),
     OrgType.PARTIAL: frozenset({OrgType.BRANCH}),
@@ -68,7 +72,9 @@ class Organization(MP_Node):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
         indexes = [
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,7 +101,9 @@ class Organization(MP_Node):
         return cls.objects.add_root(create_kwargs=fields)
 
     def create_child(self, **fields) -> "Organization":
-        return Organization.objects.add_child(Organization.objects.get(pk=self.pk), create_kwargs=fields)
+        return Organization.objects.add_child(
+            Organization.objects.get(pk=self.pk), create_kwargs=fields
+        )
 
     def parent_org(self) -> "Organization | None":
         return Organization.objects.get_parent(self)
@@ -119,9 +127,13 @@ class Term(models.Model):
         verbose_name_plural = _("nhiệm kỳ")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            ),
             models.UniqueConstraint(
-                fields=["organization"], condition=models.Q(closed_on__isnull=True), name="one_open_term_per_org"
+                fields=["organization"],
+                condition=models.Q(closed_on__isnull=True),
+                name="one_open_term_per_org",
             ),
         ]
 
@@ -147,7 +159,9 @@ class Seat(models.Model):
     (see `accounts/permissions.py`) only while they are current."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="seats")
-    term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="seats")
+    term = models.ForeignKey(
+        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="seats"
+    )
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="seats")
     position = models.CharField(_("chức vụ"), max_length=20, choices=Position.choices)
     starts_on = models.DateField(_("từ ngày"))

@@ -29,7 +29,9 @@ def _require(actor, org: Organization) -> None:
 def _check_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not code or len(code) > 32 or not all(c.isalnum() or c in "-_." for c in code):
-        raise ServiceError("Mã tổ chức chỉ gồm chữ, số và các dấu - _ . (tối đa 32 ký tự).", field="code")
+        raise ServiceError(
+            "Mã tổ chức chỉ gồm chữ, số và các dấu - _ . (tối đa 32 ký tự).", field="code"
+        )
     if Organization.objects.filter(code=code).exists():
         raise ServiceError(f"Mã tổ chức {code} đã được dùng.", field="code")
     return code
@@ -52,14 +54,25 @@ def _check_child_type(parent: Organization, org_type: str) -> None:
 
 @transaction.atomic
 def create_organization(
-    *, actor, code: str, name: str, org_type: str, parent: Organization | None, valid_from: dt.date | None = None
+    *,
+    actor,
+    code: str,
+    name: str,
+    org_type: str,
+    parent: Organization | None,
+    valid_from: dt.date | None = None,
 ) -> Organization:
     """Create a root (system admin only) or a child organisation."""
     if org_type not in OrgType.values:
         raise ServiceError("Loại tổ chức không hợp lệ.", field="org_type")
     code = _check_code(code)
     name = _check_name(name)
-    fields = {"code": code, "name": name, "org_type": org_type, "valid_from": valid_from or timezone.localdate()}
+    fields = {
+        "code": code,
+        "name": name,
+        "org_type": org_type,
+        "valid_from": valid_from or timezone.localdate(),
+    }
     if parent is None:
         if actor is not None and not (actor.is_superuser and actor.is_active):
             raise PermissionDenied("Chỉ quản trị hệ thống được tạo tổ chức cấp cao nhất.")
@@ -71,7 +84,12 @@ def create_organization(
             raise ServiceError("Không thể thêm tổ chức con vào tổ chức đã giải thể hoặc hợp nhất.")
         _check_child_type(parent, org_type)
         org = parent.create_child(**fields)
-    record(action="org.created", actor=actor, target=org, changes={"code": [None, code], "name": [None, name]})
+    record(
+        action="org.created",
+        actor=actor,
+        target=org,
+        changes={"code": [None, code], "name": [None, name]},
+    )
     return org
 
 
@@ -91,7 +109,9 @@ def rename_organization(*, actor, org: Organization, name: str) -> Organization:
 def _rewrite_member_paths(old_prefix: str, new_prefix: str) -> int:
     """Replace the path prefix on every member row of a moved subtree, in one UPDATE."""
     return Member.objects.filter(org_path__startswith=old_prefix).update(
-        org_path=Concat(Value(new_prefix), Substr(F("org_path"), len(old_prefix) + 1, Length(F("org_path"))))
+        org_path=Concat(
+            Value(new_prefix), Substr(F("org_path"), len(old_prefix) + 1, Length(F("org_path")))
+        )
     )
 
 
@@ -106,7 +126,9 @@ def move_organization(*, actor, org: Organization, new_parent: Organization) -> 
     if org.depth == 1:
         raise ServiceError("Không thể chuyển tổ chức cấp cao nhất.")
     if new_parent.path.startswith(org.path):
-        raise ServiceError("Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó.")
+        raise ServiceError(
+            "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."
+        )
     if not new_parent.is_open or not org.is_open:
         raise ServiceError("Không thể chuyển tổ chức đã giải thể hoặc hợp nhất.")
     old_parent = org.parent_org()
@@ -128,7 +150,9 @@ def move_organization(*, actor, org: Organization, new_parent: Organization) -> 
 
 
 @transaction.atomic
-def merge_organization(*, actor, source: Organization, target: Organization, on: dt.date | None = None) -> Organization:
+def merge_organization(
+    *, actor, source: Organization, target: Organization, on: dt.date | None = None
+) -> Organization:
     """Merge `source` into `target`: its child organisations and its members move to the
     target, its seats and role grants end, and it closes with a link to the target.
     The source stays in the tree (closed) so its history still reads."""
@@ -150,7 +174,9 @@ def merge_organization(*, actor, source: Organization, target: Organization, on:
     children = list(Organization.objects.get_children(source).filter(valid_to__isnull=True))
     for child in children:
         _check_child_type(target, child.org_type)
-    if Member.objects.filter(organization=source).exists() and not (target.is_branch or target.org_type == source.org_type):
+    if Member.objects.filter(organization=source).exists() and not (
+        target.is_branch or target.org_type == source.org_type
+    ):
         raise ServiceError("Đảng viên chỉ có thể chuyển sang một chi bộ hoặc tổ chức cùng loại.")
     for child in children:
         child = Organization.objects.get(pk=child.pk)  # paths shift after each move
@@ -159,7 +185,9 @@ def merge_organization(*, actor, source: Organization, target: Organization, on:
         child.refresh_from_db()
         _rewrite_member_paths(old_path, child.path)
     target.refresh_from_db()
-    moved_members = Member.objects.filter(organization=source).update(organization=target, org_path=target.path)
+    moved_members = Member.objects.filter(organization=source).update(
+        organization=target, org_path=target.path
+    )
     Seat.objects.filter(organization=source, ends_on__isnull=True).update(ends_on=on)
     Term.objects.filter(organization=source, closed_on__isnull=True).update(closed_on=on)
     RoleGrant.objects.filter(organization=source, ends_on__isnull=True).update(ends_on=on)
@@ -183,7 +211,9 @@ def open_term(*, actor, org: Organization, name: str, starts_on: dt.date, ends_o
     if ends_on <= starts_on:
         raise ServiceError("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="ends_on")
     if Term.objects.filter(organization=org, closed_on__isnull=True).exists():
-        raise ServiceError("Tổ chức đang có nhiệm kỳ chưa kết thúc; hãy kết thúc nhiệm kỳ cũ trước.")
+        raise ServiceError(
+            "Tổ chức đang có nhiệm kỳ chưa kết thúc; hãy kết thúc nhiệm kỳ cũ trước."
+        )
     name = " ".join((name or "").split()) or f"Nhiệm kỳ {starts_on.year}–{ends_on.year}"
     term = Term.objects.create(organization=org, name=name, starts_on=starts_on, ends_on=ends_on)
     record(action="org.term_opened", actor=actor, target=org, changes={"term": [None, name]})
@@ -202,7 +232,12 @@ def close_term(*, actor, term: Term, on: dt.date | None = None) -> Term:
     term.closed_on = on
     term.save(update_fields=["closed_on"])
     ended = Seat.objects.filter(term=term, ends_on__isnull=True).update(ends_on=on)
-    record(action="org.term_closed", actor=actor, target=term.organization, note=f"{term.name}; {ended} chức vụ kết thúc")
+    record(
+        action="org.term_closed",
+        actor=actor,
+        target=term.organization,
+        note=f"{term.name}; {ended} chức vụ kết thúc",
+    )
     return term
 
 
@@ -221,10 +256,14 @@ def assign_seat(
     if not member.org_path.startswith(org.path):
         raise ServiceError("Đảng viên không sinh hoạt trong tổ chức này.", field="member")
     starts_on = starts_on or timezone.localdate()
-    if Seat.objects.filter(organization=org, member=member, position=position, ends_on__isnull=True).exists():
+    if Seat.objects.filter(
+        organization=org, member=member, position=position, ends_on__isnull=True
+    ).exists():
         raise ServiceError("Đảng viên đang giữ chức vụ này.", field="position")
     term = Term.objects.filter(organization=org, closed_on__isnull=True).first()
-    seat = Seat.objects.create(organization=org, term=term, member=member, position=position, starts_on=starts_on)
+    seat = Seat.objects.create(
+        organization=org, term=term, member=member, position=position, starts_on=starts_on
+    )
     if hasattr(member, "account"):
         forget(member.account)
     record(

@@ -6,7 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sotay.accounts.permissions import ACCOUNTS_MANAGE, MEMBERS_VIEW, NOTICES_SEND, ORG_MANAGE, ROLES_GRANT, can
+from sotay.accounts.permissions import (
+    ACCOUNTS_MANAGE,
+    MEMBERS_VIEW,
+    NOTICES_SEND,
+    ORG_MANAGE,
+    ROLES_GRANT,
+    can,
+)
 from sotay.core.services import call_service, call_with_message
 from sotay.members.models import Member, MemberStatus
 from sotay.organizations import forms, services
@@ -26,7 +33,9 @@ def children(request, pk: int):
     """The children of one node: a fragment for htmx, a full page without JavaScript."""
     org = get_organization_for_user(request.user, pk)
     rows = list(children_of(org)[:1000])
-    template = "organizations/_children.html" if request.htmx else "organizations/children_page.html"
+    template = (
+        "organizations/_children.html" if request.htmx else "organizations/children_page.html"
+    )
     return render(request, template, {"org": org, "children": rows})
 
 
@@ -36,7 +45,11 @@ def detail(request, pk: int):
     user = request.user
     counts = member_counts(org)
     status_rows = [(label, counts[value]) for value, label in MemberStatus.choices]
-    ancestors = [a for a in Organization.objects.filter(path__in=org.ancestor_paths()).order_by("depth") if can(user, "organizations.view", a)]
+    ancestors = [
+        a
+        for a in Organization.objects.filter(path__in=org.ancestor_paths()).order_by("depth")
+        if can(user, "organizations.view", a)
+    ]
     context = {
         "org": org,
         "ancestors": ancestors,
@@ -84,7 +97,12 @@ def _manage_context(org, **forms_override):
 
 
 def _rerender(request, org, **override):
-    return render(request, "organizations/organization_manage.html", _manage_context(org, **override), status=400)
+    return render(
+        request,
+        "organizations/organization_manage.html",
+        _manage_context(org, **override),
+        status=400,
+    )
 
 
 @require_POST
@@ -92,7 +110,13 @@ def rename(request, pk: int):
     org = _manageable(request, pk)
     form = forms.RenameForm(request.POST)
     if form.is_valid():
-        ok, _ = call_service(form, services.rename_organization, actor=request.user, org=org, name=form.cleaned_data["name"])
+        ok, _ = call_service(
+            form,
+            services.rename_organization,
+            actor=request.user,
+            org=org,
+            name=form.cleaned_data["name"],
+        )
         if ok:
             messages.success(request, "Đã đổi tên tổ chức.")
             return redirect("organizations:detail", pk=org.pk)
@@ -105,7 +129,15 @@ def add_child(request, pk: int):
     form = forms.ChildForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        ok, child = call_service(form, services.create_organization, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"], parent=org)
+        ok, child = call_service(
+            form,
+            services.create_organization,
+            actor=request.user,
+            code=d["code"],
+            name=d["name"],
+            org_type=d["org_type"],
+            parent=org,
+        )
         if ok:
             messages.success(request, f"Đã thêm {child.name}.")
             return redirect("organizations:detail", pk=child.pk)
@@ -115,7 +147,9 @@ def add_child(request, pk: int):
 def _target(request, form, action=ORG_MANAGE):
     target = find_organization_by_code(request.user, form.cleaned_data["target_code"], action)
     if target is None:
-        form.add_error("target_code", "Không tìm thấy tổ chức đích trong phạm vi đồng chí được quản lý.")
+        form.add_error(
+            "target_code", "Không tìm thấy tổ chức đích trong phạm vi đồng chí được quản lý."
+        )
     return target
 
 
@@ -124,7 +158,9 @@ def move(request, pk: int):
     org = _manageable(request, pk)
     form = forms.TargetForm(request.POST, prefix="move")
     if form.is_valid() and (target := _target(request, form)) is not None:
-        ok, _ = call_service(form, services.move_organization, actor=request.user, org=org, new_parent=target)
+        ok, _ = call_service(
+            form, services.move_organization, actor=request.user, org=org, new_parent=target
+        )
         if ok:
             messages.success(request, f"Đã chuyển {org.name} về trực thuộc {target.name}.")
             return redirect("organizations:detail", pk=org.pk)
@@ -136,7 +172,9 @@ def merge(request, pk: int):
     org = _manageable(request, pk)
     form = forms.TargetForm(request.POST, prefix="merge")
     if form.is_valid() and (target := _target(request, form)) is not None:
-        ok, _ = call_service(form, services.merge_organization, actor=request.user, source=org, target=target)
+        ok, _ = call_service(
+            form, services.merge_organization, actor=request.user, source=org, target=target
+        )
         if ok:
             messages.success(request, f"Đã hợp nhất {org.name} vào {target.name}.")
             return redirect("organizations:detail", pk=target.pk)
@@ -149,7 +187,15 @@ def open_term(request, pk: int):
     form = forms.TermForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        ok, _ = call_service(form, services.open_term, actor=request.user, org=org, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"])
+        ok, _ = call_service(
+            form,
+            services.open_term,
+            actor=request.user,
+            org=org,
+            name=d["name"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+        )
         if ok:
             messages.success(request, "Đã mở nhiệm kỳ mới.")
             return redirect("organizations:manage", pk=org.pk)
@@ -176,7 +222,14 @@ def assign_seat(request, pk: int):
         if member is None:
             form.add_error("card_number", "Không có đảng viên với số thẻ này trong tổ chức.")
         else:
-            ok, _ = call_service(form, services.assign_seat, actor=request.user, org=org, member=member, position=form.cleaned_data["position"])
+            ok, _ = call_service(
+                form,
+                services.assign_seat,
+                actor=request.user,
+                org=org,
+                member=member,
+                position=form.cleaned_data["position"],
+            )
             if ok:
                 messages.success(request, f"Đã giao chức vụ cho {member.full_name}.")
                 return redirect("organizations:manage", pk=org.pk)

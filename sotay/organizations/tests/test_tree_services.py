@@ -68,7 +68,9 @@ def test_it_merges_a_commune_moving_children(world):
 
 def test_it_refuses_a_merge_across_provinces_without_a_role_there(world):
     other = world.other_province
-    target = other.create_child(code="Q1", name="Đảng bộ phường Xa", org_type=OrgType.ABOVE_GRASSROOTS)
+    target = other.create_child(
+        code="Q1", name="Đảng bộ phường Xa", org_type=OrgType.ABOVE_GRASSROOTS
+    )
     with pytest.raises(PermissionDenied):
         services.merge_organization(actor=world.office, source=world.commune, target=target)
     assert fresh(world.commune).valid_to is None
@@ -81,16 +83,26 @@ def test_plain_member_cannot_rename(world):
 
 def test_it_rejects_duplicate_codes(world):
     with pytest.raises(ServiceError, match="đã được dùng"):
-        services.create_organization(actor=world.admin, code="b1", name="Chi bộ trùng", org_type=OrgType.GRASSROOTS_BRANCH, parent=world.commune)
+        services.create_organization(
+            actor=world.admin,
+            code="b1",
+            name="Chi bộ trùng",
+            org_type=OrgType.GRASSROOTS_BRANCH,
+            parent=world.commune,
+        )
 
 
 def test_seats_need_a_full_member_of_the_organisation(world):
     prob = world.probationary.member
     with pytest.raises(ServiceError, match="chính thức"):
-        services.assign_seat(actor=world.office, org=world.branch, member=prob, position="pho_bi_thu")
+        services.assign_seat(
+            actor=world.office, org=world.branch, member=prob, position="pho_bi_thu"
+        )
     stranger = make_member(world.branch3, "Lý Văn Xa")
     with pytest.raises(ServiceError, match="không sinh hoạt"):
-        services.assign_seat(actor=world.admin, org=world.branch, member=stranger, position="pho_bi_thu")
+        services.assign_seat(
+            actor=world.admin, org=world.branch, member=stranger, position="pho_bi_thu"
+        )
 
 
 def test_unused(world):

@@ -22,12 +22,25 @@ COMMUNES = [
     ("HN.CG", "Đảng bộ phường Cầu Giấy"),
     ("HN.DA", "Đảng bộ xã Đông Anh"),
 ]
-RESIDENTIAL = ["Tổ dân phố số 1", "Tổ dân phố số 2", "Tổ dân phố số 3", "Khu dân cư Hàng Bạc", "Khu dân cư Hàng Đào"]
-GRASSROOTS = ["Trường Trung học phổ thông Chu Văn An", "Bệnh viện Đa khoa khu vực", "Công ty Điện lực", "Ủy ban nhân dân"]
+RESIDENTIAL = [
+    "Tổ dân phố số 1",
+    "Tổ dân phố số 2",
+    "Tổ dân phố số 3",
+    "Khu dân cư Hàng Bạc",
+    "Khu dân cư Hàng Đào",
+]
+GRASSROOTS = [
+    "Trường Trung học phổ thông Chu Văn An",
+    "Bệnh viện Đa khoa khu vực",
+    "Công ty Điện lực",
+    "Ủy ban nhân dân",
+]
 
 
 class Command(BaseCommand):
-    help = "Nạp bộ dữ liệu mẫu (1 thành phố, ~30 chi bộ, ~1.000 đảng viên) và in tài khoản dùng thử."
+    help = (
+        "Nạp bộ dữ liệu mẫu (1 thành phố, ~30 chi bộ, ~1.000 đảng viên) và in tài khoản dùng thử."
+    )
 
     def handle(self, *args, **options):
         if Organization.objects.filter(code=ROOT_CODE).exists():
@@ -35,24 +48,44 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._build()
-            self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {Member.objects.count()} đảng viên, {Organization.objects.count()} tổ chức."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Đã nạp dữ liệu mẫu: {Member.objects.count()} đảng viên, {Organization.objects.count()} tổ chức."
+                )
+            )
         self._print_logins()
 
     def _build(self):
         rng = random.Random(2026)  # noqa: S311 - demo data
         today = dt.date.today()
         term_start = dt.date(2025, 10, 1)
-        root = Organization.create_root(code=ROOT_CODE, name="Đảng bộ Thành phố Hà Nội (dữ liệu mẫu)", org_type=OrgType.PROVINCE)
+        root = Organization.create_root(
+            code=ROOT_CODE, name="Đảng bộ Thành phố Hà Nội (dữ liệu mẫu)", org_type=OrgType.PROVINCE
+        )
         branches = []
         communes = []
         for ci, (code, name) in enumerate(COMMUNES):
             commune = root.create_child(code=code, name=name, org_type=OrgType.ABOVE_GRASSROOTS)
             communes.append(commune)
             for i, res in enumerate(RESIDENTIAL[: 4 + (ci % 2)]):
-                branches.append(commune.create_child(code=f"{code}.CB{i + 1}", name=f"Chi bộ {res}", org_type=OrgType.GRASSROOTS_BRANCH))
-            g = commune.create_child(code=f"{code}.DB1", name=f"Đảng bộ {GRASSROOTS[ci]}", org_type=OrgType.GRASSROOTS)
+                branches.append(
+                    commune.create_child(
+                        code=f"{code}.CB{i + 1}",
+                        name=f"Chi bộ {res}",
+                        org_type=OrgType.GRASSROOTS_BRANCH,
+                    )
+                )
+            g = commune.create_child(
+                code=f"{code}.DB1", name=f"Đảng bộ {GRASSROOTS[ci]}", org_type=OrgType.GRASSROOTS
+            )
             for j in range(3):
-                branches.append(g.create_child(code=f"{code}.DB1.CB{j + 1}", name=f"Chi bộ {['Hành chính', 'Chuyên môn', 'Hưu trí'][j]}", org_type=OrgType.BRANCH))
+                branches.append(
+                    g.create_child(
+                        code=f"{code}.DB1.CB{j + 1}",
+                        name=f"Chi bộ {['Hành chính', 'Chuyên môn', 'Hưu trí'][j]}",
+                        org_type=OrgType.BRANCH,
+                    )
+                )
         orgs = {o.pk: o for o in Organization.objects.all()}
         branches = [orgs[b.pk] for b in branches]
         communes = [orgs[c.pk] for c in communes]
@@ -66,7 +99,11 @@ class Command(BaseCommand):
                 female = rng.random() < 0.42
                 birth = dt.date(rng.randint(1940, 2002), rng.randint(1, 12), rng.randint(1, 28))
                 joined = dt.date(max(birth.year + 19, 1965), rng.randint(1, 12), rng.randint(1, 28))
-                status = MemberStatus.PROBATIONARY if joined > today - dt.timedelta(days=365) or rng.random() < 0.04 else MemberStatus.FULL
+                status = (
+                    MemberStatus.PROBATIONARY
+                    if joined > today - dt.timedelta(days=365) or rng.random() < 0.04
+                    else MemberStatus.FULL
+                )
                 if rng.random() < 0.02:
                     status = MemberStatus.EXEMPT
                 members.append(
@@ -85,35 +122,88 @@ class Command(BaseCommand):
         seats = []
         for b in branches:
             full = by_branch[b.pk]
-            seats.append(Seat(organization=b, member=full[0], position=Position.SECRETARY, starts_on=term_start))
-            seats.append(Seat(organization=b, member=full[1], position=Position.DEPUTY_SECRETARY, starts_on=term_start))
-        Term.objects.create(organization=root, name="Nhiệm kỳ 2025–2030", starts_on=dt.date(2025, 10, 1), ends_on=dt.date(2030, 10, 1))
+            seats.append(
+                Seat(
+                    organization=b,
+                    member=full[0],
+                    position=Position.SECRETARY,
+                    starts_on=term_start,
+                )
+            )
+            seats.append(
+                Seat(
+                    organization=b,
+                    member=full[1],
+                    position=Position.DEPUTY_SECRETARY,
+                    starts_on=term_start,
+                )
+            )
+        Term.objects.create(
+            organization=root,
+            name="Nhiệm kỳ 2025–2030",
+            starts_on=dt.date(2025, 10, 1),
+            ends_on=dt.date(2030, 10, 1),
+        )
         first = by_branch[branches[0].pk]
         commune_first = communes[0]
         # Personas: the first branch of Hoàn Kiếm holds most of them.
         secretary_m = first[0]
         member_m = first[3]
-        probationary_m = Member.objects.filter(organization=branches[0], status=MemberStatus.PROBATIONARY).first()
+        probationary_m = Member.objects.filter(
+            organization=branches[0], status=MemberStatus.PROBATIONARY
+        ).first()
         commune_officer_m = by_branch[branches[1].pk][3]
         province_officer_m = by_branch[branches[-1].pk][3]
         inspector_m = by_branch[branches[-2].pk][3]
         office_m = by_branch[branches[2].pk][3]
         pending_m = first[5]
-        seats.append(Seat(organization=commune_first, member=commune_officer_m, position=Position.COMMITTEE_MEMBER, starts_on=term_start))
-        seats.append(Seat(organization=root, member=province_officer_m, position=Position.STANDING_MEMBER, starts_on=term_start))
-        seats.append(Seat(organization=root, member=inspector_m, position=Position.INSPECTION_MEMBER, starts_on=term_start))
+        seats.append(
+            Seat(
+                organization=commune_first,
+                member=commune_officer_m,
+                position=Position.COMMITTEE_MEMBER,
+                starts_on=term_start,
+            )
+        )
+        seats.append(
+            Seat(
+                organization=root,
+                member=province_officer_m,
+                position=Position.STANDING_MEMBER,
+                starts_on=term_start,
+            )
+        )
+        seats.append(
+            Seat(
+                organization=root,
+                member=inspector_m,
+                position=Position.INSPECTION_MEMBER,
+                starts_on=term_start,
+            )
+        )
         Seat.objects.bulk_create(seats)
 
         def account(m, status=AccountStatus.ACTIVE):
-            u = User(username=m.phone, phone=m.phone, full_name=m.full_name, member=m, status=status)
+            u = User(
+                username=m.phone, phone=m.phone, full_name=m.full_name, member=m, status=status
+            )
             u.set_password(PASSWORD)
             u.save()
             return u
 
-        for m in (secretary_m, member_m, probationary_m, commune_officer_m, province_officer_m, inspector_m):
+        for m in (
+            secretary_m,
+            member_m,
+            probationary_m,
+            commune_officer_m,
+            province_officer_m,
+            inspector_m,
+        ):
             account(m)
         office = account(office_m)
-        RoleGrant.objects.create(user=office, organization=commune_first, role=Role.OFFICE, starts_on=term_start)
+        RoleGrant.objects.create(
+            user=office, organization=commune_first, role=Role.OFFICE, starts_on=term_start
+        )
         account(pending_m, AccountStatus.PENDING)
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", PASSWORD, full_name="Quản trị hệ thống")
@@ -124,7 +214,11 @@ class Command(BaseCommand):
             return
         rows = []
         first_branch = Organization.objects.get(code="HN.HK.CB1")
-        sec = Seat.objects.filter(organization=first_branch, position=Position.SECRETARY).select_related("member__account").first()
+        sec = (
+            Seat.objects.filter(organization=first_branch, position=Position.SECRETARY)
+            .select_related("member__account")
+            .first()
+        )
         labels = [
             ("Quản trị hệ thống", User.objects.filter(username="admin").first()),
             ("Bí thư chi bộ", getattr(sec.member, "account", None) if sec else None),
@@ -136,7 +230,7 @@ class Command(BaseCommand):
             ("Đảng viên", User.objects.filter(member__organization=first_branch, member__seats__isnull=True, status=AccountStatus.ACTIVE, member__status=MemberStatus.FULL).first()),
             ("Đăng ký chờ duyệt", User.objects.filter(status=AccountStatus.PENDING).first()),
         ]  # fmt: skip
-        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % PASSWORD)
+        self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {PASSWORD}):")
         for label, user in labels:
             if user is not None:
                 rows.append(f"  {label:<26} {user.username}")

@@ -1,0 +1,50 @@
+"""Small steps the browser tests share."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sotay.core.testing import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SIGN_IN = "/tai-khoan/dang-nhap/"
+
+
+def shoot(page, name: str) -> Path:
+    """A full-page screenshot at e2e/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, server: str, identifier: str, password: str = PASSWORD) -> None:
+    """Fill and submit the real sign-in form, waiting for the next page."""
+    page.goto(server + SIGN_IN)
+    page.locator("input[name=identifier]").fill(identifier)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def sign_out(page, server: str) -> None:
+    """The sign-out button lives on the profile page (Cá nhân)."""
+    page.goto(server + "/tai-khoan/ca-nhan/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def is_nfc(text: str) -> bool:
+    """Vietnamese text must reach the page precomposed (NFC), or some phones draw the
+    tone marks detached from their vowels."""
+    return unicodedata.is_normalized("NFC", text)
+
+
+def scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")

@@ -1,0 +1,123 @@
+"""Every page × every persona × an in-scope and an out-of-scope object.
+
+Reads outside a user's scope answer 404 (missing and forbidden look the same); a page the
+user may see but whose action they lack answers 403; a pending account is sent to the
+waiting page whatever it asks for.
+"""
+
+import pytest
+from django.urls import reverse
+
+from sotay.core.testing import PERSONAS, make_member
+
+pytestmark = pytest.mark.django_db
+
+ALL_OK = dict.fromkeys(PERSONAS, 200)
+
+
+def expect(default, **overrides):
+    table = dict.fromkeys(PERSONAS, default)
+    table.update(overrides)
+    return table
+
+
+# (url name, which object, expected status per persona). "pending" is handled below.
+CASES = [
+    ("core:home", None, ALL_OK),
+    ("core:documents", None, ALL_OK),
+    ("accounts:profile", None, ALL_OK),
+    ("accounts:api_tokens", None, ALL_OK),
+    ("accounts:change_password", None, ALL_OK),
+    ("notifications:list", None, ALL_OK),
+    ("organizations:tree", None, ALL_OK),
+    # Branch B1: in scope for its members, the commune above, the province and admin.
+    ("organizations:detail", "branch", expect(200, outsider=404)),
+    (
+        "organizations:children",
+        "commune",
+        expect(
+            404, commune_officer=200, province_officer=200, office=200, inspector=200, admin=200
+        ),
+    ),
+    ("organizations:detail", "sibling", expect(200, member=404, probationary=404, secretary=404)),
+    ("organizations:detail", "other_province", expect(404, admin=200)),
+    ("organizations:manage", "branch", expect(403, outsider=404, office=200, admin=200)),
+    ("organizations:manage", "other_province", expect(404, admin=200)),
+    ("members:list", None, expect(200, member=403, probationary=403, outsider=403)),
+    ("members:detail", "member_record", expect(200, probationary=404, outsider=404)),
+    ("members:detail", "foreign_record", expect(404, admin=200)),
+    ("audit:list", None, expect(403, inspector=200, admin=200)),
+    ("accounts:registrations", None, expect(403, secretary=200, office=200, admin=200)),
+    (
+        "accounts:branch_accounts",
+        "branch",
+        expect(403, outsider=404, secretary=200, office=200, admin=200),
+    ),
+    ("accounts:branch_accounts", "other_province", expect(404, admin=200)),
+    (
+        "accounts:grant_roles",
+        "commune",
+        expect(
+            404, commune_officer=403, province_officer=403, inspector=403, office=200, admin=200
+        ),
+    ),
+    (
+        "notifications:send",
+        "branch",
+        expect(403, outsider=404, secretary=200, office=200, admin=200),
+    ),
+    ("notifications:send", "other_province", expect(404, admin=200)),
+]
+
+
+def _args(world, which):
+    if which is None:
+        return []
+    if which == "member_record":
+        return [world.member.member_id]
+    if which == "foreign_record":
+        return [world._foreign.pk]
+    return [getattr(world, which).pk]
+
+
+@pytest.fixture
+def scoped_world(world):
+    world._foreign = make_member(world.other_province, "Người Ngoài Tỉnh")
+    return world
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_answers_by_scope(scoped_world, client, persona):
+    world = scoped_world
+    user = world.persona(persona)
+    client.force_login(user, backend="sotay.accounts.backends.IdentifierBackend")
+    failures = []
+    for name, which, table in CASES:
+        url = reverse(name, args=_args(world, which))
+        response = client.get(url)
+        expected = 302 if persona == "pending" else table[persona]
+        if response.status_code != expected:
+            failures.append(f"{url}: {response.status_code} != {expected}")
+        if persona == "pending":
+            assert response["Location"] == reverse("accounts:pending"), url
+    assert not failures, f"{persona}: " + "; ".join(failures)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world, client):
+    for name, which, _ in CASES:
+        url = reverse(name, args=_args(world, which) if which not in ("foreign_record",) else [1])
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+def test_public_pages_need_no_sign_in(client):
+    for name in ("accounts:login", "accounts:register", "accounts:redeem_code"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_malformed_identifiers_answer_404(world, login):
+    client = login(world.admin)
+    assert client.get("/to-chuc/999999/").status_code == 404
+    assert client.get("/dang-vien/999999/").status_code == 404
+    assert client.get("/to-chuc/abc/").status_code == 404
