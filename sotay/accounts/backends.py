@@ -19,3 +19,9 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user with their member row in the same query (every page needs
+        it for the permission check)."""
+        user = User.objects.select_related("member").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -94,8 +94,8 @@ class Role(models.TextChoices):
 
 
 class RoleGrant(models.Model):
-    """An explicit role on an organisation subtree for a period. Committee seats imply
-    roles too without a row here (see permissions.py)."""
+    """An explicit role on an organisation subtree for a period (`ends_on` exclusive).
+    Committee seats imply roles too without a row here (see permissions.py)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     organization = models.ForeignKey(

@@ -115,7 +115,7 @@ def grants_for(user) -> list[Grant]:
             grants.append(Grant(MEMBER, member.org_path, member.organization_id))
             seats = (
                 Seat.objects.filter(member_id=member.pk, starts_on__lte=today)
-                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
                 .filter(organization__valid_to__isnull=True)
                 .values_list(
                     "position", "organization__org_type", "organization__path", "organization_id"
@@ -127,7 +127,7 @@ def grants_for(user) -> list[Grant]:
                     grants.append(Grant(role, path, org_id))
         explicit = (
             RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
             .values_list("role", "organization__path", "organization_id")
         )
         grants.extend(Grant(role, path, org_id) for role, path, org_id in explicit)

@@ -8,6 +8,8 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.status != AccountStatus.ACTIVE:
         return {}
+    if getattr(request, "htmx", False):
+        return {}  # fragments have no shell
     from sotay.accounts import permissions as p
     from sotay.notifications.queries import unread_count
 

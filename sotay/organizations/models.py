@@ -156,7 +156,8 @@ class Position(models.TextChoices):
 
 class Seat(models.Model):
     """A member holding a committee position for a time. Seats imply roles
-    (see `accounts/permissions.py`) only while they are current."""
+    (see `accounts/permissions.py`) only while they are current: from `starts_on`
+    inclusive until `ends_on` exclusive, so ending a seat today revokes it at once."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="seats")
     term = models.ForeignKey(
@@ -178,4 +179,4 @@ class Seat(models.Model):
 
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
-        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)

@@ -51,7 +51,7 @@ def current_seats(org: Organization):
     today = timezone.localdate()
     return (
         Seat.objects.filter(organization=org, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
         .select_related("member")
         .order_by("position", "member__name_sort")
     )

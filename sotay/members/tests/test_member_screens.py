@@ -1,0 +1,83 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sotay.audit.models import AuditEntry
+from sotay.core.testing import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_ignores_diacritics_and_d(world, login):
+    make_member(world.branch, "Đinh Thị Thùy Dương")
+    client = login(world.secretary)
+    for q in ("dinh thi thuy duong", "ĐINH THỊ", "thuy duong", "Đinh  Thị"):
+        page = client.get(reverse("members:list"), {"q": q}).content.decode()
+        assert "Đinh Thị Thùy Dương" in page, q
+
+
+def test_search_stays_in_scope(world, login):
+    make_member(world.other_province, "Nguyễn Văn An Xa")
+    page = (
+        login(world.secretary).get(reverse("members:list"), {"q": "nguyen van an"}).content.decode()
+    )
+    assert "Nguyễn Văn An" in page and "Nguyễn Văn An Xa" not in page
+    page = login(world.secretary).get(reverse("members:list"), {"q": "Khánh"}).content.decode()
+    assert "Bùi Văn Khánh" not in page  # sibling branch
+
+
+def test_card_number_search(world, login):
+    card = world.member.member.card_number
+    page = login(world.secretary).get(reverse("members:list"), {"q": card}).content.decode()
+    assert "Nguyễn Văn An" in page
+
+
+def test_names_sort_by_given_name_in_vietnamese_order(world, login):
+    for name in ("Trần Văn Ánh", "Lê Thị Bích", "Phạm Văn Ân", "Vũ Văn Đạt", "Hồ Thị Dung"):
+        make_member(world.branch3, name)
+    page = (
+        login(world.province_officer)
+        .get(reverse("members:list"), {"org": world.branch3.pk})
+        .content.decode()
+    )
+    order = [
+        n
+        for n in ("Trần Văn Ánh", "Phạm Văn Ân", "Lê Thị Bích", "Hồ Thị Dung", "Vũ Văn Đạt")
+        if n in page
+    ]
+    positions = [page.index(n) for n in order]
+    assert len(order) == 5 and positions == sorted(positions)
+
+
+def test_list_page_query_count_is_fixed_and_each_view_is_audited(world, login):
+    client = login(world.province_officer)
+    for i in range(40):
+        make_member(world.branch3, f"Nguyễn Văn Số {i}")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("members:list"))
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) <= 8
+    assert (
+        AuditEntry.objects.filter(action="members.listed", actor=world.province_officer).count()
+        == 1
+    )
+    assert "Trang sau" in response.content.decode()
+
+
+def test_htmx_search_returns_rows_only(world, login):
+    page = (
+        login(world.secretary)
+        .get(reverse("members:list"), {"q": "an"}, HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert "<html" not in page and "Nguyễn Văn An" in page
+
+
+def test_member_sees_own_record_but_not_others(world, login):
+    client = login(world.member)
+    assert client.get(reverse("members:detail", args=[world.member.member_id])).status_code == 200
+    assert (
+        client.get(reverse("members:detail", args=[world.probationary.member_id])).status_code
+        == 404
+    )
