@@ -12,11 +12,20 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 SIGN_IN = "/tai-khoan/dang-nhap/"
 
 
+# A full-page capture keeps the viewport's size for `position: fixed`, so the bottom nav
+# would be drawn across the middle of a long page. For the picture only, pin it to the
+# end of the document, where a phone shows it once scrolled to the bottom.
+_PIN_NAV = """
+html { position: relative; min-height: 100%; }
+nav.bottom-nav { position: absolute !important; }
+"""
+
+
 def shoot(page, name: str) -> Path:
     """A full-page screenshot at e2e/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, style=_PIN_NAV)
     return path
 
 
@@ -48,3 +57,15 @@ def is_nfc(text: str) -> bool:
 
 def scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+def line_count(locator) -> int:
+    """How many lines of text an element's content takes on screen."""
+    return locator.evaluate(
+        """el => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top));
+            return new Set(tops).size;
+        }"""
+    )

@@ -10,7 +10,16 @@ from playwright.sync_api import expect
 from sotay.core.testing import PASSWORD
 
 from e2e.conftest import PHONE
-from e2e.helpers import SIGN_IN, is_nfc, path_of, scroll_width, shoot, sign_in, sign_out
+from e2e.helpers import (
+    SIGN_IN,
+    is_nfc,
+    line_count,
+    path_of,
+    scroll_width,
+    shoot,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +39,8 @@ def assert_home_shell(page, full_name: str) -> None:
     assert labels == NAV_LABELS
     assert all(is_nfc(label) for label in labels)
     expect(nav.get_by_role("link", name="Trang chủ")).to_have_attribute("aria-current", "page")
+    for label in nav.locator("a span").all():  # the bold current tab included
+        assert line_count(label) == 1, f"nav label {label.inner_text()!r} wraps"
     assert scroll_width(page) <= WIDTH, "the page scrolls sideways on a 390 px phone"
 
 
@@ -42,7 +53,7 @@ def test_member_signs_in_on_a_phone_and_sees_the_home_shell(page, server, world)
     shoot(page, "login")
 
     page.get_by_label("Số điện thoại hoặc số thẻ đảng viên").fill(world.member.username)
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng nhập").click()
 
@@ -206,6 +217,7 @@ def test_secretary_prints_activation_codes(page, server, world):
         assert cells[0] == member.full_name
         assert cells[1] == member.phone
         assert CODE.match(cells[2]), cells[2]
+        assert line_count(row.locator("td.code")) == 1, "the code breaks over two lines"
         codes[member.pk] = cells[2]
     assert len(set(codes.values())) == 2
     assert scroll_width(page) <= WIDTH
