@@ -4,6 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from sotay.accounts.models import Role
 
 
+class _ConfirmedPassword:
+    """Adds a check that the password and its repetition match."""
+
+    password_fields = ("password", "password2")
+
+    def clean(self):
+        data = super().clean()
+        first, second = self.password_fields
+        if data.get(first) and data.get(first) != data.get(second):
+            self.add_error(second, _("Hai mật khẩu không giống nhau."))
+        return data
+
+
 class SignInForm(forms.Form):
     identifier = forms.CharField(
         label=_("Số điện thoại hoặc số thẻ đảng viên"),
@@ -29,7 +42,7 @@ class OtpForm(forms.Form):
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(_ConfirmedPassword, forms.Form):
     card_number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20)
     cccd = forms.CharField(
         label=_("Số CCCD (12 số)"),
@@ -54,14 +67,10 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", _("Hai mật khẩu không giống nhau."))
-        return data
 
+class RedeemCodeForm(_ConfirmedPassword, forms.Form):
+    password_fields = ("new_password", "new_password2")
 
-class RedeemCodeForm(forms.Form):
     identifier = forms.CharField(label=_("Số điện thoại hoặc số thẻ đảng viên"), max_length=40)
     code = forms.CharField(
         label=_("Mã do bí thư chi bộ cấp"),
@@ -77,14 +86,10 @@ class RedeemCodeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
-            self.add_error("new_password2", _("Hai mật khẩu không giống nhau."))
-        return data
 
+class ChangePasswordForm(_ConfirmedPassword, forms.Form):
+    password_fields = ("new_password", "new_password2")
 
-class ChangePasswordForm(forms.Form):
     old_password = forms.CharField(
         label=_("Mật khẩu hiện tại"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -96,12 +101,6 @@ class ChangePasswordForm(forms.Form):
         label=_("Nhập lại mật khẩu mới"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
-            self.add_error("new_password2", _("Hai mật khẩu không giống nhau."))
-        return data
 
 
 class RejectForm(forms.Form):

@@ -71,6 +71,11 @@ def find_user_by_identifier(raw: str) -> User | None:
     return User.objects.select_related("member").filter(q).order_by("pk").first()
 
 
+def _path(user: User) -> str:
+    """The tree path an account's audit entries are filed under (its member's branch)."""
+    return user.member.org_path if user.member_id else ""
+
+
 def _window_start() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=settings.SOTAY_LOCKOUT_WINDOW_MINUTES)
 
@@ -109,7 +114,7 @@ def sign_in(*, identifier: str, password: str, ip: str) -> User:
             action="auth.login_failed", ip=ip, target_label=normalize_identifier(identifier)[:40]
         )
         raise ServiceError(SIGN_IN_FAILED)
-    org_path = user.member.org_path if user.member_id else ""
+    org_path = _path(user)
     if is_locked(user):
         record(
             action="auth.login_failed",
@@ -161,7 +166,7 @@ def record_sign_in(*, user: User, ip: str, method: str) -> None:
         actor=user,
         ip=ip,
         target=user,
-        org_path=user.member.org_path if user.member_id else "",
+        org_path=_path(user),
         note=method,
     )
 
@@ -187,7 +192,7 @@ def unlock_account(*, actor, user: User) -> User:
         action="auth.unlocked",
         actor=actor,
         target=user,
-        org_path=user.member.org_path if user.member_id else "",
+        org_path=_path(user),
     )
     return user
 
@@ -355,7 +360,7 @@ def issue_reset_code(*, actor, user: User) -> str:
         action="accounts.reset_code_issued",
         actor=actor,
         target=user,
-        org_path=user.member.org_path if user.member_id else "",
+        org_path=_path(user),
     )
     return code
 
@@ -442,8 +447,13 @@ def redeem_code(*, identifier: str, code: str, new_password: str, ip: str) -> Us
         user.failed_logins = 0
         user.locked_at = None
         user.save(update_fields=["password", "failed_logins", "locked_at"])
-        record(action=f"accounts.code_redeemed.{row.purpose}", actor=user, ip=ip, target=user,
-               org_path=user.member.org_path if user.member_id else "")  # fmt: skip
+        record(
+            action=f"accounts.code_redeemed.{row.purpose}",
+            actor=user,
+            ip=ip,
+            target=user,
+            org_path=_path(user),
+        )
     return user
 
 
@@ -461,7 +471,7 @@ def change_password(*, user: User, old_password: str, new_password: str, ip: str
         actor=user,
         ip=ip,
         target=user,
-        org_path=user.member.org_path if user.member_id else "",
+        org_path=_path(user),
     )
     return user
 
@@ -508,7 +518,7 @@ def enable_totp(*, user: User, secret: str, code: str, ip: str) -> User:
         actor=user,
         ip=ip,
         target=user,
-        org_path=user.member.org_path if user.member_id else "",
+        org_path=_path(user),
     )
     return user
 
@@ -518,7 +528,7 @@ def verify_totp(*, user: User, code: str, ip: str) -> None:
     step = _matching_step(user.totp_secret, code) if user.has_totp else None
     if step is None or step <= user.totp_last_step:
         record(action="auth.login_failed", ip=ip, target=user, note="sai mã xác thực hai lớp",
-               org_path=user.member.org_path if user.member_id else "")  # fmt: skip
+               org_path=_path(user))  # fmt: skip
         raise ServiceError("Mã xác thực không đúng hoặc đã được dùng.")
     updated = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
     if not updated:
@@ -599,7 +609,7 @@ def create_api_token(*, user: User, name: str, ip: str) -> tuple[ApiToken, str]:
         expires_at=timezone.now() + dt.timedelta(days=settings.SOTAY_API_TOKEN_DAYS),
     )
     record(action="auth.token_created", actor=user, ip=ip, target=user, note=name,
-           org_path=user.member.org_path if user.member_id else "")  # fmt: skip
+           org_path=_path(user))  # fmt: skip
     return token, plain
 
 
@@ -633,5 +643,5 @@ def revoke_api_token(*, user: User, token_id: int, ip: str) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(action="auth.token_revoked", actor=user, ip=ip, target=user, note=token.name,
-               org_path=user.member.org_path if user.member_id else "")  # fmt: skip
+               org_path=_path(user))  # fmt: skip
     return token
