@@ -13,19 +13,8 @@ import shutil
 
 import pytest
 
-# Sync Playwright runs an asyncio loop in the main thread; Django's ORM refuses to run
-# in a thread with a running loop unless told it is safe (the tests are synchronous).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from e2e.helpers import PHONE
 
-PHONE_WIDTH = 390
-PHONE = {
-    "viewport": {"width": PHONE_WIDTH, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "vi-VN",
-    "timezone_id": "Asia/Ho_Chi_Minh",
-}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def chromium_path() -> str | None:
@@ -56,6 +46,7 @@ def _skip_reason() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has sorted the items
 def pytest_collection_modifyitems(config, items):
     e2e_items = [item for item in items if item.get_closest_marker("e2e")]
     if not e2e_items:
@@ -64,19 +55,39 @@ def pytest_collection_modifyitems(config, items):
     if reason:
         for item in e2e_items:
             item.add_marker(pytest.mark.skip(reason=reason))
+    # Browser tests run last, so that nothing else runs while the browser (and with it
+    # DJANGO_ALLOW_ASYNC_UNSAFE, see `browser`) is alive.
+    items[:] = [item for item in items if not item.get_closest_marker("e2e")] + e2e_items
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """One headless Chromium for the session.
+
+    While sync Playwright is started it marks an asyncio loop as running in the main
+    thread, and Django's ORM then refuses to run there unless DJANGO_ALLOW_ASYNC_UNSAFE
+    is set (the tests are synchronous, so it is safe). The variable is set only for the
+    browser's lifetime, which the collection hook above puts at the end of the run: a
+    process started meanwhile would inherit it, and `manage.py check` reports it as an
+    error (async.E001), which breaks the deploy-check test in sotay/.
+    """
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

@@ -6,10 +6,17 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sotay.core.testing import PASSWORD
-
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 SIGN_IN = "/tai-khoan/dang-nhap/"
+WIDTH, HEIGHT = 390, 844
+PHONE = {  # the browser context of every test: a mid-range phone
+    "viewport": {"width": WIDTH, "height": HEIGHT},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+}
 
 
 # A full-page capture keeps the viewport's size for `position: fixed`, so the bottom nav
@@ -29,11 +36,14 @@ def shoot(page, name: str) -> Path:
     return path
 
 
-def sign_in(page, server: str, identifier: str, password: str = PASSWORD) -> None:
-    """Fill and submit the real sign-in form, waiting for the next page."""
+def sign_in(page, server: str, identifier: str, password: str | None = None) -> None:
+    """Fill and submit the real sign-in form (every persona's password by default),
+    waiting for the next page."""
+    from sotay.core.testing import PASSWORD
+
     page.goto(server + SIGN_IN)
     page.locator("input[name=identifier]").fill(identifier)
-    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").fill(password or PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng nhập", exact=True).click()
 

@@ -7,11 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sotay.core.testing import PASSWORD
-
-from e2e.conftest import PHONE
 from e2e.helpers import (
+    HEIGHT,
     SIGN_IN,
+    WIDTH,
     is_nfc,
     line_count,
     path_of,
@@ -20,12 +19,11 @@ from e2e.helpers import (
     sign_in,
     sign_out,
 )
+from sotay.core.testing import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 NAV_LABELS = ["Trang chủ", "Văn bản", "Sinh hoạt", "Học tập", "Cá nhân"]
-WIDTH = PHONE["viewport"]["width"]
-HEIGHT = PHONE["viewport"]["height"]
 
 
 def assert_home_shell(page, full_name: str) -> None:
@@ -39,8 +37,13 @@ def assert_home_shell(page, full_name: str) -> None:
     assert labels == NAV_LABELS
     assert all(is_nfc(label) for label in labels)
     expect(nav.get_by_role("link", name="Trang chủ")).to_have_attribute("aria-current", "page")
-    for label in nav.locator("a span").all():  # the bold current tab included
+    for link in nav.locator("a").all():  # the current tab included
+        label = link.locator("span")
         assert line_count(label) == 1, f"nav label {label.inner_text()!r} wraps"
+        outer, inner = link.bounding_box(), label.bounding_box()
+        assert (
+            outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+        )
     assert scroll_width(page) <= WIDTH, "the page scrolls sideways on a 390 px phone"
 
 
@@ -265,3 +268,7 @@ def test_activation_code_works_only_once(page, server, world):
     assert path_of(page) == "/tai-khoan/dung-ma/"
     expect(page.get_by_text("Mã không đúng, đã dùng hoặc đã hết hạn.")).to_be_visible()
     shoot(page, "activation_code_reused")
+
+    # The replay changed nothing: the first password still opens the account.
+    sign_in(page, server, khoa.phone, "MatKhauMoi#0026")
+    assert_home_shell(page, "Trịnh Văn Khoa")
