@@ -23,3 +23,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (roll-ups must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

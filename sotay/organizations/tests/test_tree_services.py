@@ -1,5 +1,4 @@
 import pytest
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 from sotay.audit.models import AuditEntry
 from sotay.core.errors import PermissionDenied, ServiceError
@@ -105,5 +104,17 @@ def test_seats_need_a_full_member_of_the_organisation(world):
         )
 
 
-def test_unused(world):
-    assert DjangoPermissionDenied
+def test_slow_subtree_counts_are_served_from_a_five_minute_rollup(world, monkeypatch):
+    from django.core.cache import cache
+
+    from sotay.organizations import queries
+
+    cache.clear()
+    live = member_counts(world.commune)
+    assert cache.get(f"member_counts:{world.commune.path}") is None  # fast: counted live
+    monkeypatch.setattr(queries, "ROLLUP_THRESHOLD_SECONDS", -1.0)  # pretend it was slow
+    assert member_counts(world.commune) == live
+    make_member(world.branch, "Thành Viên Mới")
+    assert member_counts(world.commune) == live  # served from the roll-up
+    cache.clear()
+    assert member_counts(world.commune)["total"] == live["total"] + 1
