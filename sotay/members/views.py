@@ -8,7 +8,7 @@ from sotay.accounts.permissions import MEMBERS_VIEW, can
 from sotay.audit.services import record
 from sotay.core.pagination import page_of
 from sotay.members.access import get_member_for_user
-from sotay.members.queries import members_visible_to, search_members
+from sotay.members.queries import SEARCH_CAP, capped, members_visible_to, search_members
 from sotay.organizations.access import get_organization_for_user
 
 PER_PAGE = 30
@@ -24,8 +24,13 @@ def member_list(request):
     if request.GET.get("org"):
         org = get_organization_for_user(request.user, request.GET["org"])
         qs = qs.filter(org_path__startswith=org.path)
-    qs = search_members(qs, q).select_related("organization").order_by("name_sort", "id")
+    qs = capped(search_members(qs, q), q).select_related("organization").order_by("name_sort", "id")
     page = page_of(qs, request.GET.get("page"), PER_PAGE, count=False)
+    at_cap = (
+        bool(q)
+        and not page.has_next
+        and (page.number - 1) * PER_PAGE + len(page.items) >= SEARCH_CAP
+    )
     record(
         action="members.listed",
         request=request,
@@ -34,7 +39,9 @@ def member_list(request):
         note=f"trang {page.number}, {len(page.items)} đảng viên",
     )
     template = "members/_rows.html" if request.htmx else "members/member_list.html"
-    return render(request, template, {"page": page, "q": q, "org": org})
+    return render(
+        request, template, {"page": page, "q": q, "org": org, "at_cap": at_cap, "cap": SEARCH_CAP}
+    )
 
 
 @require_GET

@@ -81,3 +81,21 @@ def test_member_sees_own_record_but_not_others(world, login):
         client.get(reverse("members:detail", args=[world.probationary.member_id])).status_code
         == 404
     )
+
+
+def test_broad_searches_are_capped_and_say_so(world, login, monkeypatch):
+    from sotay.members import queries, views
+
+    monkeypatch.setattr(queries, "SEARCH_CAP", 5)
+    monkeypatch.setattr(views, "SEARCH_CAP", 5)
+    monkeypatch.setattr(views, "PER_PAGE", 3)
+    for i in range(8):
+        make_member(world.branch, f"Nguyễn Văn Tìm {i}")
+    client = login(world.secretary)
+    first = client.get(reverse("members:list"), {"q": "tim"}).content.decode()
+    assert first.count("Nguyễn Văn Tìm") == 3 and "Trang sau" in first
+    second = client.get(reverse("members:list"), {"q": "tim", "page": 2}).content.decode()
+    assert second.count("Nguyễn Văn Tìm") == 2 and "Trang sau" not in second
+    assert "Chỉ hiển thị 5 người đầu tiên" in second
+    names = [n for n in (f"Nguyễn Văn Tìm {i}" for i in range(8)) if n in first + second]
+    assert names == sorted(names)  # still in name order within the cap

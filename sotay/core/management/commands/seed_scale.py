@@ -279,56 +279,52 @@ class Command(BaseCommand):
         phases = Phases(self.stdout)
         self.stdout.write(f"seed_scale → {db_name}: {members:,} đảng viên, {branches:,} chi bộ")
 
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
-                cursor.execute("SET LOCAL synchronous_commit = off")  # bench data only
-                if opts["reset"]:
-                    cursor.execute(
-                        "TRUNCATE organizations_organization, organizations_term, "
-                        "organizations_seat, members_member, accounts_user, django_session "
-                        "RESTART IDENTITY CASCADE"
-                    )
-                    phases.done("reset (TRUNCATE … CASCADE)")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+            cursor.execute("SET LOCAL synchronous_commit = off")  # bench data only
+            if opts["reset"]:
+                cursor.execute(
+                    "TRUNCATE organizations_organization, organizations_term, "
+                    "organizations_seat, members_member, accounts_user, django_session "
+                    "RESTART IDENTITY CASCADE"
+                )
+                phases.done("reset (TRUNCATE … CASCADE)")
 
-                root = self.plan_tree(branches)
-                nodes = list(root.walk())
-                for i, node in enumerate(nodes, start=1):
-                    node.id = i
-                leaves = [
-                    n for n in nodes if n.org_type in (OrgType.BRANCH, OrgType.GRASSROOTS_BRANCH)
-                ]
-                self.plan_sizes(leaves, members)
-                phases.done(f"plan tree ({len(nodes):,} organisations, python)")
+            root = self.plan_tree(branches)
+            nodes = list(root.walk())
+            for i, node in enumerate(nodes, start=1):
+                node.id = i
+            leaves = [n for n in nodes if n.org_type in (OrgType.BRANCH, OrgType.GRASSROOTS_BRANCH)]
+            self.plan_sizes(leaves, members)
+            phases.done(f"plan tree ({len(nodes):,} organisations, python)")
 
-                # Before any COPY: ALTER TABLE refuses while deferred FK checks are pending.
-                suspended = self.suspend_member_indexes(cursor)
-                phases.done(f"drop {len(suspended[0])} member indexes, {len(suspended[1])} FKs")
+            # Before any COPY: ALTER TABLE refuses while deferred FK checks are pending.
+            suspended = self.suspend_member_indexes(cursor)
+            phases.done(f"drop {len(suspended[0])} member indexes, {len(suspended[1])} FKs")
 
-                self.copy_organizations(cursor, nodes)
-                phases.done("COPY organisations")
+            self.copy_organizations(cursor, nodes)
+            phases.done("COPY organisations")
 
-                statuses = self.copy_members(cursor, leaves)
-                phases.done(f"generate + COPY {members:,} members")
+            statuses = self.copy_members(cursor, leaves)
+            phases.done(f"generate + COPY {members:,} members")
 
-                self.restore_member_indexes(cursor, *suspended)
-                phases.done("rebuild member indexes and FKs")
+            self.restore_member_indexes(cursor, *suspended)
+            phases.done("rebuild member indexes and FKs")
 
-                n_seats = self.copy_terms_and_seats(cursor, root, nodes, statuses)
-                personas = self.create_personas(cursor, root, statuses)
-                phases.done(f"terms, {n_seats:,} seats, personas")
+            n_seats = self.copy_terms_and_seats(cursor, root, nodes, statuses)
+            personas = self.create_personas(cursor, root, statuses)
+            phases.done(f"terms, {n_seats:,} seats, personas")
 
-                for table in (
-                    "organizations_organization",
-                    "members_member",
-                    "organizations_term",
-                    "organizations_seat",
-                ):
-                    cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT COALESCE(max(id), 1) FROM {table}))"
-                    )
+            for table in (
+                "organizations_organization",
+                "members_member",
+                "organizations_term",
+                "organizations_seat",
+            ):
+                seq = f"pg_get_serial_sequence('{table}', 'id')"
+                top = f"SELECT COALESCE(max(id), 1) FROM {table}"  # noqa: S608 - fixed names
+                cursor.execute(f"SELECT setval({seq}, ({top}))")
         phases.done("sequences + COMMIT")
 
         with connection.cursor() as cursor:
