@@ -4,6 +4,7 @@ management forms (rename, add child, move, merge, terms, seats)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import (
@@ -18,14 +19,26 @@ from sotay.core.services import call_service, call_with_message
 from sotay.members.models import Member, MemberStatus
 from sotay.organizations import forms, services
 from sotay.organizations.access import find_organization_by_code, get_organization_for_user
-from sotay.organizations.models import Organization, Seat, Term
+from sotay.organizations.models import Organization, OrgType, Seat, Term
 from sotay.organizations.queries import children_of, current_seats, member_counts, tree_roots_for
+
+
+def _labelled(orgs: list[Organization]) -> list[Organization]:
+    """Attach each node's type label, translated once per type instead of once per node."""
+    labels = {value: str(label) for value, label in OrgType.choices}
+    for org in orgs:
+        org.type_label = labels[org.org_type]
+    return orgs
+
+
+def _tree_base() -> str:
+    return reverse("organizations:tree")
 
 
 @require_GET
 def tree(request):
-    roots = list(tree_roots_for(request.user)[:200])
-    return render(request, "organizations/tree.html", {"roots": roots})
+    roots = _labelled(list(tree_roots_for(request.user)[:200]))
+    return render(request, "organizations/tree.html", {"roots": roots, "base": _tree_base()})
 
 
 @require_GET
@@ -53,7 +66,8 @@ def detail(request, pk: int):
     context = {
         "org": org,
         "ancestors": ancestors,
-        "children": list(children_of(org)[:200]),
+        "children": _labelled(list(children_of(org)[:200])),
+        "base": _tree_base(),
         "seats": list(current_seats(org)),
         "counts": counts,
         "status_rows": status_rows,
