@@ -45,11 +45,11 @@ def tree(request):
 def children(request, pk: int):
     """The children of one node: a fragment for htmx, a full page without JavaScript."""
     org = get_organization_for_user(request.user, pk)
-    rows = list(children_of(org)[:1000])
+    rows = _labelled(list(children_of(org)[:1000]))
     template = (
         "organizations/_children.html" if request.htmx else "organizations/children_page.html"
     )
-    return render(request, template, {"org": org, "children": rows})
+    return render(request, template, {"org": org, "children": rows, "base": _tree_base()})
 
 
 @require_GET
