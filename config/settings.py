@@ -123,7 +123,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'sotay.sqlite3'}"),
         conn_max_age=env_int("SOTAY_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
-        conn_health_checks=True,
+        # A health check costs one extra round trip per request on a reused connection.
+        conn_health_checks=env_bool("SOTAY_DB_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
