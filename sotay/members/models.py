@@ -32,7 +32,7 @@ class Member(models.Model):
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
     name_folded = models.CharField(max_length=150, editable=False)
-    name_sort = models.CharField(max_length=255, editable=False, db_index=True)
+    name_sort = models.CharField(max_length=255, editable=False)
     birth_date = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
@@ -50,6 +50,7 @@ class Member(models.Model):
         verbose_name=_("nơi sinh hoạt"),
         on_delete=models.PROTECT,
         related_name="members",
+        db_index=False,  # covered by member_org_name (organization, name_sort)
     )
     org_path = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,6 +68,7 @@ class Member(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["organization", "name_sort"], name="member_org_name"),
+            models.Index(fields=["name_sort"], name="member_name_sort"),
         ]
 
     def __str__(self) -> str:

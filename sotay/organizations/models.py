@@ -72,8 +72,12 @@ class Organization(MP_Node):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
         indexes = [
+            # Children of a node: depth equality + path prefix in one index (the unique
+            # `path` already has Django's pattern_ops index for subtree scans).
             models.Index(
-                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["depth", "path"],
+                name="org_depth_path",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
             ),
         ]
 
@@ -163,7 +167,9 @@ class Seat(models.Model):
     term = models.ForeignKey(
         Term, null=True, blank=True, on_delete=models.PROTECT, related_name="seats"
     )
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="seats")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="seats", db_index=False
+    )  # covered by the (member, ends_on) index
     position = models.CharField(_("chức vụ"), max_length=20, choices=Position.choices)
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -56,7 +56,7 @@ def member_counts(org: Organization) -> dict[str, int]:
     rows = (
         Member.objects.filter(org_path__startswith=org.path)
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     counts = {status: 0 for status in MemberStatus.values}
