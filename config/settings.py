@@ -192,6 +192,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-user caches (role grants, unread counts) are only correct when every app process
+# sees the same cache and its invalidations: on by default with Redis, off with the
+# per-process local memory cache.
+SOTAY_SHARED_CACHE = env_bool("SOTAY_SHARED_CACHE", bool(REDIS_URL))
 
 TASKS = {
     "default": {

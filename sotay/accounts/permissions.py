@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus, Role, RoleGrant
+from sotay.core.cache import bump, cached_for_user
 from sotay.organizations.models import BRANCH_TYPES, Organization, Position, Seat
 
 MEMBER = "member"
@@ -99,7 +101,9 @@ _CACHE_ATTR = "_sotay_grants"
 
 
 def grants_for(user) -> list[Grant]:
-    """Every role the user holds today, computed once per request (cached on the user)."""
+    """Every role the user holds today. Computed once per request (kept on the user
+    object) and, with a shared cache, once per user until a seat, grant or tree change
+    bumps the epoch (`invalidate_all`)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -109,36 +113,53 @@ def grants_for(user) -> list[Grant]:
         and user.is_active
         and user.status == AccountStatus.ACTIVE
     ):
-        today = timezone.localdate()
-        member = user.member if user.member_id else None
-        if member is not None and member.status in ("du_bi", "chinh_thuc", "mien_sinh_hoat"):
-            grants.append(Grant(MEMBER, member.org_path, member.organization_id))
-            seats = (
-                Seat.objects.filter(member_id=member.pk, starts_on__lte=today)
-                .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-                .filter(organization__valid_to__isnull=True)
-                .values_list(
-                    "position", "organization__org_type", "organization__path", "organization_id"
-                )
-            )
-            for position, org_type, path, org_id in seats:
-                role = seat_role(position, org_type)
-                if role:
-                    grants.append(Grant(role, path, org_id))
-        explicit = (
-            RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-            .values_list("role", "organization__path", "organization_id")
-        )
-        grants.extend(Grant(role, path, org_id) for role, path, org_id in explicit)
+        today = timezone.localdate().isoformat()
+        grants = cached_for_user(f"grants:{today}", user.pk, lambda: _compute_grants(user))
     setattr(user, _CACHE_ATTR, grants)
     return grants
 
 
+def _compute_grants(user) -> list[Grant]:
+    today = timezone.localdate()
+    grants: list[Grant] = []
+    member = user.member if user.member_id else None
+    if member is not None and member.status in ("du_bi", "chinh_thuc", "mien_sinh_hoat"):
+        grants.append(Grant(MEMBER, member.org_path, member.organization_id))
+        seats = (
+            Seat.objects.filter(member_id=member.pk, starts_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+            .filter(organization__valid_to__isnull=True)
+            .values_list(
+                "position", "organization__org_type", "organization__path", "organization_id"
+            )
+        )
+        for position, org_type, path, org_id in seats:
+            role = seat_role(position, org_type)
+            if role:
+                grants.append(Grant(role, path, org_id))
+    explicit = (
+        RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .values_list("role", "organization__path", "organization_id")
+    )
+    grants.extend(Grant(role, path, org_id) for role, path, org_id in explicit)
+    return grants
+
+
+def invalidate_all() -> None:
+    """Call after anything that can change someone's roles or their paths: seats, role
+    grants, tree moves and merges, member transfers and status changes. The bump waits
+    for the commit, so no request can cache the old rows under the new epoch."""
+    namespace = f"grants:{timezone.localdate().isoformat()}"
+    transaction.on_commit(lambda: bump(namespace))
+
+
 def forget(user) -> None:
-    """Drop the cached grants after a change (a new seat, a revoked grant)."""
+    """Drop the grants cached for this request and for everyone (a new seat, a revoked
+    grant)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    invalidate_all()
 
 
 def is_superadmin(user) -> bool:

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from sotay.core.cache import cached_for_user
 from sotay.notifications.models import Receipt
 
 
@@ -14,4 +15,10 @@ def receipts_visible_to(user) -> QuerySet[Receipt]:
 
 
 def unread_count(user) -> int:
-    return Receipt.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    """The bell's number: cached per user (shared cache only) until a notice is sent or
+    the user reads one."""
+    return cached_for_user(
+        "unread",
+        user.pk,
+        lambda: Receipt.objects.filter(user_id=user.pk, read_at__isnull=True).count(),
+    )

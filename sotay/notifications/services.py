@@ -9,6 +9,7 @@ from django.utils import timezone
 from sotay.accounts.models import AccountStatus
 from sotay.accounts.permissions import NOTICES_SEND, can
 from sotay.audit.services import record
+from sotay.core.cache import bump, forget_user
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.notifications.models import Notice, Receipt
 from sotay.organizations.models import Organization
@@ -51,6 +52,7 @@ def send_notice(*, actor, org: Organization, title: str, body: str = "", url: st
         count = cursor.rowcount
     notice.recipient_count = max(count, 0)
     notice.save(update_fields=["recipient_count"])
+    transaction.on_commit(lambda: bump("unread"))
     record(
         action="notices.sent",
         actor=actor,
@@ -66,6 +68,7 @@ def notify_user(*, user, title: str, body: str = "", url: str = "") -> Notice:
     title, body = _clean(title, body)
     notice = Notice.objects.create(title=title, body=body, url=url, recipient_count=1)
     Receipt.objects.create(notice=notice, user=user)
+    transaction.on_commit(lambda: forget_user("unread", user.pk))
     return notice
 
 
@@ -75,8 +78,11 @@ def mark_read(*, user, receipt: Receipt) -> Receipt:
     if receipt.read_at is None:
         receipt.read_at = timezone.now()
         receipt.save(update_fields=["read_at"])
+        transaction.on_commit(lambda: forget_user("unread", user.pk))
     return receipt
 
 
 def mark_all_read(*, user) -> int:
-    return Receipt.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    updated = Receipt.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    transaction.on_commit(lambda: forget_user("unread", user.pk))
+    return updated

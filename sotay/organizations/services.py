@@ -14,7 +14,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
-from sotay.accounts.permissions import ORG_MANAGE, can, forget
+from sotay.accounts.permissions import ORG_MANAGE, can, forget, invalidate_all
 from sotay.audit.services import record
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.members.models import Member
@@ -139,6 +139,7 @@ def move_organization(*, actor, org: Organization, new_parent: Organization) -> 
     Organization.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     moved = _rewrite_member_paths(old_path, org.path)
+    invalidate_all()  # roles are held on paths, and these paths changed
     record(
         action="org.moved",
         actor=actor,
@@ -191,6 +192,7 @@ def merge_organization(
     Seat.objects.filter(organization=source, ends_on__isnull=True).update(ends_on=on)
     Term.objects.filter(organization=source, closed_on__isnull=True).update(closed_on=on)
     RoleGrant.objects.filter(organization=source, ends_on__isnull=True).update(ends_on=on)
+    invalidate_all()
     source.refresh_from_db()
     source.valid_to = on
     source.successor = target
@@ -232,6 +234,7 @@ def close_term(*, actor, term: Term, on: dt.date | None = None) -> Term:
     term.closed_on = on
     term.save(update_fields=["closed_on"])
     ended = Seat.objects.filter(term=term, ends_on__isnull=True).update(ends_on=on)
+    invalidate_all()
     record(
         action="org.term_closed",
         actor=actor,
@@ -266,6 +269,7 @@ def assign_seat(
     )
     if hasattr(member, "account"):
         forget(member.account)
+    invalidate_all()
     record(
         action="org.seat_assigned",
         actor=actor,
@@ -285,6 +289,7 @@ def end_seat(*, actor, seat: Seat, on: dt.date | None = None) -> Seat:
         raise ServiceError("Ngày kết thúc không thể trước ngày bắt đầu.")
     seat.ends_on = on
     seat.save(update_fields=["ends_on"])
+    invalidate_all()
     record(
         action="org.seat_ended",
         actor=actor,

@@ -98,3 +98,21 @@ def test_pending_accounts_are_excluded(world):
     assert world.pending.status == AccountStatus.PENDING
     notice = send_notice(actor=world.secretary, org=world.branch, title="Thông báo chi bộ")
     assert not Receipt.objects.filter(notice=notice, user=world.pending).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_unread_count_follows_sends_and_reads(world):
+    from django.test import override_settings
+
+    from sotay.notifications.queries import unread_count
+    from sotay.notifications.services import mark_read
+
+    with override_settings(SOTAY_SHARED_CACHE=True):
+        assert unread_count(world.member) == 0
+        send_notice(actor=world.secretary, org=world.branch, title="Họp chi bộ tháng 12")
+        assert unread_count(world.member) == 1
+        with CaptureQueriesContext(connection) as ctx:
+            assert unread_count(world.member) == 1
+        assert not ctx.captured_queries
+        mark_read(user=world.member, receipt=Receipt.objects.get(user=world.member))
+        assert unread_count(world.member) == 0
