@@ -35,6 +35,9 @@ def _tree_base() -> str:
     return reverse("organizations:tree")
 
 
+DETAIL_CHILDREN = 30
+
+
 @require_GET
 def tree(request):
     roots = _labelled(list(tree_roots_for(request.user)[:200]))
@@ -57,6 +60,7 @@ def detail(request, pk: int):
     org = get_organization_for_user(request.user, pk)
     user = request.user
     counts = member_counts(org)
+    children_rows = list(children_of(org)[: DETAIL_CHILDREN + 1])
     status_rows = [(label, counts[value]) for value, label in MemberStatus.choices]
     ancestors = [
         a
@@ -66,7 +70,9 @@ def detail(request, pk: int):
     context = {
         "org": org,
         "ancestors": ancestors,
-        "children": _labelled(list(children_of(org)[:200])),
+        # A phone screen shows the first DETAIL_CHILDREN; the tree/children page has all.
+        "children": _labelled(children_rows[:DETAIL_CHILDREN]),
+        "more_children": len(children_rows) > DETAIL_CHILDREN,
         "base": _tree_base(),
         "seats": list(current_seats(org)),
         "counts": counts,

@@ -168,3 +168,20 @@ def test_terms_and_seats_through_the_pages(world, login):
         .status_code
         == 403
     )
+
+
+def test_organisation_page_lists_the_first_children_and_links_to_all(world, login):
+    from sotay.organizations import views
+
+    commune = Organization.objects.get(pk=world.commune.pk)
+    for i in range(views.DETAIL_CHILDREN):
+        commune.create_child(
+            code=f"Y{i:02d}", name=f"Chi bộ Khu dân cư {i:02d}", org_type=OrgType.GRASSROOTS_BRANCH
+        )
+    page = (
+        login(world.commune_officer)
+        .get(reverse("organizations:detail", args=[world.commune.pk]))
+        .content.decode()
+    )
+    assert page.count('<li id="org-') == views.DETAIL_CHILDREN
+    assert "Xem tất cả tổ chức trực thuộc" in page
