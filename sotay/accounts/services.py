@@ -125,15 +125,8 @@ def sign_in(*, identifier: str, password: str, ip: str) -> User:
         )
         raise ServiceError(ACCOUNT_LOCKED)
     if not user.check_password(password):
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        note = ""
-        if user.failed_logins >= settings.SOTAY_LOCKOUT_ACCOUNT_FAILURES:
-            User.objects.filter(pk=user.pk).update(locked_at=timezone.now())
-            note = "tài khoản bị khóa"
-            record(action="auth.locked", ip=ip, target=user, org_path=org_path)
-        record(action="auth.login_failed", ip=ip, target=user, org_path=org_path, note=note)
-        raise ServiceError(ACCOUNT_LOCKED if note else SIGN_IN_FAILED)
+        locked = _count_failure(user, ip, "sai mật khẩu")
+        raise ServiceError(ACCOUNT_LOCKED if locked else SIGN_IN_FAILED)
     if not user.is_active or user.status == AccountStatus.DISABLED:
         record(
             action="auth.login_failed",
@@ -154,13 +147,28 @@ def sign_in(*, identifier: str, password: str, ip: str) -> User:
         raise ServiceError(
             f"Đăng ký tài khoản đã bị từ chối. Lý do: {user.status_reason or 'không ghi'}."
         )
-    if user.failed_logins or user.locked_at:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_at=None)
-        user.failed_logins, user.locked_at = 0, None
     return user
 
 
+def _count_failure(user: User, ip: str, note: str) -> bool:
+    """Count a failed password or second-factor attempt; lock the account when the limit
+    is reached. Returns whether the account is now locked."""
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user.refresh_from_db(fields=["failed_logins"])
+    locked = user.failed_logins >= settings.SOTAY_LOCKOUT_ACCOUNT_FAILURES
+    if locked:
+        User.objects.filter(pk=user.pk).update(locked_at=timezone.now())
+        record(action="auth.locked", ip=ip, target=user, org_path=_path(user))
+    record(action="auth.login_failed", ip=ip, target=user, org_path=_path(user), note=note)
+    return locked
+
+
 def record_sign_in(*, user: User, ip: str, method: str) -> None:
+    """A complete sign-in (every factor passed): audit it and clear the failure count.
+    Clearing only here keeps a correct password from resetting second-factor guesses."""
+    if user.failed_logins or user.locked_at:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_at=None)
+        user.failed_logins, user.locked_at = 0, None
     record(
         action="auth.login",
         actor=user,
@@ -524,12 +532,18 @@ def enable_totp(*, user: User, secret: str, code: str, ip: str) -> User:
 
 
 def verify_totp(*, user: User, code: str, ip: str) -> None:
-    """Check a second-factor code; a code is accepted once (no replay)."""
+    """Check a second-factor code; a code is accepted once (no replay). Wrong codes count
+    toward the same account and address lock-outs as wrong passwords."""
+    if _address_blocked(ip, ("auth.login_failed",)):
+        raise ServiceError(ADDRESS_BLOCKED)
+    if is_locked(user):
+        raise ServiceError(ACCOUNT_LOCKED)
     step = _matching_step(user.totp_secret, code) if user.has_totp else None
     if step is None or step <= user.totp_last_step:
-        record(action="auth.login_failed", ip=ip, target=user, note="sai mã xác thực hai lớp",
-               org_path=_path(user))  # fmt: skip
-        raise ServiceError("Mã xác thực không đúng hoặc đã được dùng.")
+        locked = _count_failure(user, ip, "sai mã xác thực hai lớp")
+        raise ServiceError(
+            ACCOUNT_LOCKED if locked else "Mã xác thực không đúng hoặc đã được dùng."
+        )
     updated = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
     if not updated:
         raise ServiceError("Mã xác thực không đúng hoặc đã được dùng.")

@@ -186,3 +186,39 @@ def test_service_refuses_disabled_accounts(world):
     User.objects.filter(pk=world.member.pk).update(status="disabled")
     with pytest.raises(ServiceError, match="đã bị khóa"):
         services.sign_in(identifier=world.member.phone, password=PASSWORD, ip="127.0.0.1")
+
+
+@override_settings(SOTAY_LOCKOUT_ACCOUNT_FAILURES=3)
+def test_guessing_second_factor_codes_locks_the_account(world, client):
+    secret = pyotp.random_base32()
+    User.objects.filter(pk=world.member.pk).update(
+        totp_secret=secret, totp_enabled_at="2026-01-01T00:00:00Z"
+    )
+    post_login(client, world.member.phone, PASSWORD)
+    for _ in range(3):
+        client.post(reverse("accounts:verify_2fa"), {"code": "000000"})
+    world.member.refresh_from_db()
+    assert world.member.locked_at is not None
+    response = client.post(reverse("accounts:verify_2fa"), {"code": _code(secret)})
+    assert "Tài khoản tạm khóa" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(SOTAY_LOCKOUT_ACCOUNT_FAILURES=3)
+def test_a_correct_password_does_not_reset_second_factor_guesses(world, client):
+    secret = pyotp.random_base32()
+    User.objects.filter(pk=world.member.pk).update(
+        totp_secret=secret, totp_enabled_at="2026-01-01T00:00:00Z"
+    )
+    for _ in range(3):
+        post_login(client, world.member.phone, PASSWORD)
+        client.post(reverse("accounts:verify_2fa"), {"code": "000000"})
+    world.member.refresh_from_db()
+    assert world.member.locked_at is not None
+
+
+def test_a_complete_sign_in_clears_earlier_failures(world, client):
+    post_login(client, world.member.phone, "sai")
+    post_login(client, world.member.phone, PASSWORD)
+    world.member.refresh_from_db()
+    assert world.member.failed_logins == 0
