@@ -3,7 +3,6 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sotay.accounts.permissions import grants_for
 from sotay.notifications.queries import receipts_visible_to
 
 
@@ -12,14 +11,12 @@ def home(request):
     user = request.user
     member = user.member if user.member_id else None
     receipts = list(receipts_visible_to(user)[:5])
-    roles = sorted({g.role for g in grants_for(user)} - {"member"})
     return render(
         request,
         "core/home.html",
         {
             "member": member,
             "receipts": receipts,
-            "roles": roles,
             "organization": member.organization if member else None,
         },
     )

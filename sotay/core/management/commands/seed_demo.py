@@ -157,30 +157,14 @@ class Command(BaseCommand):
         inspector_m = by_branch[branches[-2].pk][3]
         office_m = by_branch[branches[2].pk][3]
         pending_m = first[5]
-        seats.append(
-            Seat(
-                organization=commune_first,
-                member=commune_officer_m,
-                position=Position.COMMITTEE_MEMBER,
-                starts_on=term_start,
+        seats += [
+            Seat(organization=org, member=m, position=position, starts_on=term_start)
+            for org, m, position in (
+                (commune_first, commune_officer_m, Position.COMMITTEE_MEMBER),
+                (root, province_officer_m, Position.STANDING_MEMBER),
+                (root, inspector_m, Position.INSPECTION_MEMBER),
             )
-        )
-        seats.append(
-            Seat(
-                organization=root,
-                member=province_officer_m,
-                position=Position.STANDING_MEMBER,
-                starts_on=term_start,
-            )
-        )
-        seats.append(
-            Seat(
-                organization=root,
-                member=inspector_m,
-                position=Position.INSPECTION_MEMBER,
-                starts_on=term_start,
-            )
-        )
+        ]
         Seat.objects.bulk_create(seats)
 
         def account(m, status=AccountStatus.ACTIVE):

@@ -1,0 +1,45 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from sotay.accounts.models import AccountStatus, User
+from sotay.accounts.permissions import ACCOUNTS_MANAGE, AUDIT_VIEW, MEMBERS_VIEW, ORG_MANAGE, can
+from sotay.members.models import Member
+from sotay.organizations.models import BRANCH_TYPES, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_has_the_promised_shape_and_a_login_per_role():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert 950 <= Member.objects.count() <= 1100
+    assert 28 <= Organization.objects.filter(org_type__in=BRANCH_TYPES).count() <= 32
+    text = out.getvalue()
+    for label in (
+        "Bí thư chi bộ",
+        "Cán bộ Đảng ủy phường",
+        "Cán bộ Thành ủy",
+        "Ủy ban Kiểm tra",
+        "Đảng viên dự bị",
+        "Đăng ký chờ duyệt",
+    ):
+        assert label in text
+    logins = dict(
+        line.strip().rsplit(None, 1)[::-1]
+        for line in text.splitlines()[3:]
+        if line.startswith("  ")
+    )
+    user = {label: User.objects.get(username=username) for username, label in logins.items()}
+    branch = user["Bí thư chi bộ"].member.organization
+    assert can(user["Bí thư chi bộ"], ACCOUNTS_MANAGE, branch)
+    assert can(user["Cán bộ Thành ủy"], MEMBERS_VIEW, Organization.objects.get(code="HN.DA"))
+    assert can(user["Ủy ban Kiểm tra"], AUDIT_VIEW, branch)
+    assert can(user["Ban Tổ chức (văn phòng)"], ORG_MANAGE, branch)
+    assert user["Đăng ký chờ duyệt"].status == AccountStatus.PENDING
+    assert user["Quản trị hệ thống"].check_password("Demo@2026")
+    # A second run changes nothing.
+    before = (Member.objects.count(), Organization.objects.count(), User.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Member.objects.count(), Organization.objects.count(), User.objects.count()) == before
