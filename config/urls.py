@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 
 from config.api import api
 
@@ -18,4 +20,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 if settings.SOTAY_ADMIN_ENABLED:
+    # The admin signs in through the site's own sign-in (lock-out, 2FA, audit), never
+    # through Django's bare admin login form.
+    admin.site.login = login_not_required(
+        lambda request, extra_context=None: redirect_to_login(
+            request.GET.get("next", "/quan-tri/"), reverse("accounts:login")
+        )
+    )
     urlpatterns.append(path("quan-tri/", admin.site.urls))

@@ -222,3 +222,26 @@ def test_a_complete_sign_in_clears_earlier_failures(world, client):
     post_login(client, world.member.phone, PASSWORD)
     world.member.refresh_from_db()
     assert world.member.failed_logins == 0
+
+
+def test_the_admin_has_no_login_form_of_its_own(world, client):
+    response = client.get("/quan-tri/login/?next=/quan-tri/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+    # Posting credentials to it signs nobody in.
+    client.post("/quan-tri/login/", {"username": "admin", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_superuser_reaches_the_admin_after_signing_in(world, login):
+    assert login(world.admin).get("/quan-tri/").status_code == 200
+    assert login(world.secretary).get("/quan-tri/").status_code == 302
+
+
+def test_a_rejected_person_sees_the_reason(world, login):
+    from sotay.accounts.services import reject_registration
+
+    reject_registration(actor=world.secretary, user=world.pending, reason="Sai số điện thoại")
+    page = login(world.pending).get("/", follow=True).content.decode()
+    assert "Đăng ký chưa được chấp nhận" in page and "Sai số điện thoại" in page
