@@ -76,20 +76,20 @@ def _path(user: User) -> str:
     return user.member.org_path if user.member_id else ""
 
 
-def _window_start() -> dt.datetime:
+def lockout_window_start() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=settings.SOTAY_LOCKOUT_WINDOW_MINUTES)
 
 
 def _address_blocked(ip: str, actions: tuple[str, ...]) -> bool:
     """Failures from one address in the window, read from the audit trail (indexed on
     action, ip, at) so every app process sees the same count."""
-    failures = AuditEntry.objects.filter(action__in=actions, ip=ip, at__gte=_window_start()).count()
+    failures = AuditEntry.objects.filter(action__in=actions, ip=ip, at__gte=lockout_window_start()).count()
     return failures >= settings.SOTAY_LOCKOUT_ADDRESS_FAILURES
 
 
 def is_locked(user: User) -> bool:
     """A lock lasts the lock-out window, or until the secretary lifts it."""
-    return user.locked_at is not None and user.locked_at >= _window_start()
+    return user.locked_at is not None and user.locked_at >= lockout_window_start()
 
 
 # ----- sign-in ---------------------------------------------------------------------

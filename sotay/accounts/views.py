@@ -309,7 +309,7 @@ def branch_accounts(request, org_id: int):
         .select_related("account")
         .order_by("name_sort")[:500]
     )
-    lock_since = services._window_start()
+    lock_since = services.lockout_window_start()
     return render(
         request,
         "accounts/branch_accounts.html",
