@@ -57,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_at = models.DateTimeField(_("bị khóa lúc"), null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = models.CharField(max_length=255, blank=True)  # encrypted, see core/crypto.py
     totp_enabled_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0)
 

@@ -28,6 +28,7 @@ from sotay.accounts.models import (
 from sotay.accounts.permissions import ACCOUNTS_MANAGE, ROLES_GRANT, can, forget
 from sotay.audit.models import AuditEntry
 from sotay.audit.services import record
+from sotay.core.crypto import decrypt, encrypt
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.core.text import is_valid_cccd, is_valid_phone, normalize_phone
 from sotay.members.models import ACTIVE_STATUSES, Member
@@ -83,7 +84,9 @@ def lockout_window_start() -> dt.datetime:
 def _address_blocked(ip: str, actions: tuple[str, ...]) -> bool:
     """Failures from one address in the window, read from the audit trail (indexed on
     action, ip, at) so every app process sees the same count."""
-    failures = AuditEntry.objects.filter(action__in=actions, ip=ip, at__gte=lockout_window_start()).count()
+    failures = AuditEntry.objects.filter(
+        action__in=actions, ip=ip, at__gte=lockout_window_start()
+    ).count()
     return failures >= settings.SOTAY_LOCKOUT_ADDRESS_FAILURES
 
 
@@ -517,7 +520,7 @@ def enable_totp(*, user: User, secret: str, code: str, ip: str) -> User:
             "Mã xác thực không đúng. Hãy nhập mã 6 số đang hiện trên ứng dụng xác thực.",
             field="code",
         )
-    user.totp_secret = secret
+    user.totp_secret = encrypt(secret)
     user.totp_enabled_at = timezone.now()
     user.totp_last_step = step
     user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
@@ -538,7 +541,7 @@ def verify_totp(*, user: User, code: str, ip: str) -> None:
         raise ServiceError(ADDRESS_BLOCKED)
     if is_locked(user):
         raise ServiceError(ACCOUNT_LOCKED)
-    step = _matching_step(user.totp_secret, code) if user.has_totp else None
+    step = _matching_step(decrypt(user.totp_secret), code) if user.has_totp else None
     if step is None or step <= user.totp_last_step:
         locked = _count_failure(user, ip, "sai mã xác thực hai lớp")
         raise ServiceError(

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from sotay.accounts.models import ApiToken, User
+from sotay.core.crypto import encrypt
 from sotay.core.testing import PASSWORD, make_member
 from sotay.notifications.services import send_notice
 
@@ -68,7 +69,7 @@ def test_officer_token_needs_a_second_factor(world, client):
     )
     secret = pyotp.random_base32()
     User.objects.filter(pk=world.secretary.pk).update(
-        totp_secret=secret, totp_enabled_at=timezone.now()
+        totp_secret=encrypt(secret), totp_enabled_at=timezone.now()
     )
     assert (
         client.post(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from sotay.accounts import services
 from sotay.accounts.models import User
 from sotay.audit.models import AuditEntry
+from sotay.core.crypto import encrypt
 from sotay.core.errors import ServiceError
 from sotay.core.testing import PASSWORD
 
@@ -164,7 +165,7 @@ def test_plain_member_is_not_asked_for_2fa(world, client):
 def test_enrolled_user_is_asked_for_a_code_and_a_code_works_once(world, client):
     secret = pyotp.random_base32()
     User.objects.filter(pk=world.member.pk).update(
-        totp_secret=secret, totp_enabled_at="2026-01-01T00:00:00Z"
+        totp_secret=encrypt(secret), totp_enabled_at="2026-01-01T00:00:00Z"
     )
     response = post_login(client, world.member.phone, PASSWORD)
     assert response["Location"].startswith(reverse("accounts:verify_2fa"))
@@ -192,7 +193,7 @@ def test_service_refuses_disabled_accounts(world):
 def test_guessing_second_factor_codes_locks_the_account(world, client):
     secret = pyotp.random_base32()
     User.objects.filter(pk=world.member.pk).update(
-        totp_secret=secret, totp_enabled_at="2026-01-01T00:00:00Z"
+        totp_secret=encrypt(secret), totp_enabled_at="2026-01-01T00:00:00Z"
     )
     post_login(client, world.member.phone, PASSWORD)
     for _ in range(3):
@@ -208,7 +209,7 @@ def test_guessing_second_factor_codes_locks_the_account(world, client):
 def test_a_correct_password_does_not_reset_second_factor_guesses(world, client):
     secret = pyotp.random_base32()
     User.objects.filter(pk=world.member.pk).update(
-        totp_secret=secret, totp_enabled_at="2026-01-01T00:00:00Z"
+        totp_secret=encrypt(secret), totp_enabled_at="2026-01-01T00:00:00Z"
     )
     for _ in range(3):
         post_login(client, world.member.phone, PASSWORD)
@@ -245,3 +246,12 @@ def test_a_rejected_person_sees_the_reason(world, login):
     reject_registration(actor=world.secretary, user=world.pending, reason="Sai số điện thoại")
     page = login(world.pending).get("/", follow=True).content.decode()
     assert "Đăng ký chưa được chấp nhận" in page and "Sai số điện thoại" in page
+
+
+def test_the_totp_seed_is_stored_encrypted(world, client):
+    from sotay.accounts.services import enable_totp
+
+    secret = pyotp.random_base32()
+    enable_totp(user=world.member, secret=secret, code=pyotp.TOTP(secret).now(), ip="127.0.0.1")
+    stored = User.objects.get(pk=world.member.pk).totp_secret
+    assert secret not in stored and len(stored) > 60
