@@ -241,6 +241,7 @@ def api_tokens(request):
         _, created = services.create_api_token(
             user=request.user, name=form.cleaned_data["name"], ip=client_ip(request)
         )
+        form = forms.TokenForm()  # a second tap must not create a duplicate with the same name
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "created": created}

@@ -104,10 +104,10 @@ def _manage_context(org, **forms_override):
     ctx = {
         "org": org,
         "rename_form": forms.RenameForm(initial={"name": org.name}),
-        "child_form": forms.ChildForm(),
+        "child_form": forms.ChildForm(prefix="child"),
         "move_form": forms.TargetForm(prefix="move"),
         "merge_form": forms.TargetForm(prefix="merge"),
-        "term_form": forms.TermForm(),
+        "term_form": forms.TermForm(prefix="term"),
         "seat_form": forms.SeatForm(),
         "term": Term.objects.filter(organization=org, closed_on__isnull=True).first(),
         "seats": list(current_seats(org)),
@@ -146,7 +146,7 @@ def rename(request, pk: int):
 @require_POST
 def add_child(request, pk: int):
     org = _manageable(request, pk)
-    form = forms.ChildForm(request.POST)
+    form = forms.ChildForm(request.POST, prefix="child")
     if form.is_valid():
         d = form.cleaned_data
         ok, child = call_service(
@@ -204,7 +204,7 @@ def merge(request, pk: int):
 @require_POST
 def open_term(request, pk: int):
     org = _manageable(request, pk)
-    form = forms.TermForm(request.POST)
+    form = forms.TermForm(request.POST, prefix="term")
     if form.is_valid():
         d = form.cleaned_data
         ok, _ = call_service(

@@ -83,7 +83,7 @@ def test_manage_forms_refuse_bad_input_and_change_nothing(world, login):
     assert r.status_code == 400 and "từ 3 đến 255 ký tự" in r.content.decode()
     r = client.post(
         reverse("organizations:add_child", args=[world.commune.pk]),
-        {"code": "B1", "name": "Chi bộ trùng mã", "org_type": "chi_bo_co_so"},
+        {"child-code": "B1", "child-name": "Chi bộ trùng mã", "child-org_type": "chi_bo_co_so"},
     )
     assert "đã được dùng" in r.content.decode()
     r = client.post(
@@ -100,7 +100,7 @@ def test_manage_forms_refuse_bad_input_and_change_nothing(world, login):
     assert "Không tìm thấy tổ chức đích" in r.content.decode()
     r = client.post(
         reverse("organizations:add_child", args=[world.branch.pk]),
-        {"code": "NEW1", "name": "Đảng bộ sai loại", "org_type": "co_so"},
+        {"child-code": "NEW1", "child-name": "Đảng bộ sai loại", "child-org_type": "co_so"},
     )
     assert "không thể có tổ chức con" in r.content.decode()
     assert list(Organization.objects.values_list("pk", "path", "name", "code")) == before
@@ -137,11 +137,13 @@ def test_secretary_cannot_manage_even_their_own_branch(world, login):
 def test_terms_and_seats_through_the_pages(world, login):
     client = login(world.office)
     url = reverse("organizations:open_term", args=[world.branch.pk])
-    bad = client.post(url, {"name": "", "starts_on": "01/10/2030", "ends_on": "01/10/2025"})
+    bad = client.post(
+        url, {"term-name": "", "term-starts_on": "01/10/2030", "term-ends_on": "01/10/2025"}
+    )
     assert "phải sau ngày bắt đầu" in bad.content.decode()
     assert (
         client.post(
-            url, {"name": "", "starts_on": "01/10/2025", "ends_on": "01/10/2030"}
+            url, {"term-name": "", "term-starts_on": "01/10/2025", "term-ends_on": "01/10/2030"}
         ).status_code
         == 302
     )
