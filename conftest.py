@@ -27,8 +27,10 @@ def login(client):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (roll-ups must not leak between tests)."""
+    """Each test starts with an empty cache and in Vietnamese."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate("vi")  # a request in English must not leak into the next test
     yield

@@ -28,6 +28,7 @@ ORG_MANAGE = "organizations.manage"
 MEMBERS_VIEW = "members.view"
 MEMBERS_EDIT = "members.edit"
 MEMBERS_EXPORT = "members.export"
+MEMBERS_LIFECYCLE = "members.record_events"
 ACCOUNTS_MANAGE = "accounts.manage"
 ROLES_GRANT = "accounts.grant_roles"
 MEETINGS_MANAGE = "meetings.manage"
@@ -38,7 +39,7 @@ AUDIT_VIEW = "audit.view"
 
 ALL_PERMISSIONS = frozenset(
     {
-        ORG_VIEW, ORG_MANAGE, MEMBERS_VIEW, MEMBERS_EDIT, MEMBERS_EXPORT, ACCOUNTS_MANAGE,
+        ORG_VIEW, ORG_MANAGE, MEMBERS_VIEW, MEMBERS_EDIT, MEMBERS_EXPORT, MEMBERS_LIFECYCLE, ACCOUNTS_MANAGE,
         ROLES_GRANT, MEETINGS_MANAGE, CONTENT_PUBLISH, NOTICES_SEND, REPORTS_VIEW, AUDIT_VIEW,
     }
 )  # fmt: skip
@@ -46,7 +47,7 @@ ALL_PERMISSIONS = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     MEMBER: frozenset({ORG_VIEW}),
     Role.SECRETARY: frozenset(
-        {ORG_VIEW, MEMBERS_VIEW, ACCOUNTS_MANAGE, MEETINGS_MANAGE, NOTICES_SEND}
+        {ORG_VIEW, MEMBERS_VIEW, MEMBERS_LIFECYCLE, ACCOUNTS_MANAGE, MEETINGS_MANAGE, NOTICES_SEND}
     ),
     Role.OFFICER: frozenset({ORG_VIEW, MEMBERS_VIEW, REPORTS_VIEW}),
     Role.OFFICE: frozenset(
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MEMBERS_VIEW,
             MEMBERS_EDIT,
             MEMBERS_EXPORT,
+            MEMBERS_LIFECYCLE,
             ACCOUNTS_MANAGE,
             ROLES_GRANT,
             CONTENT_PUBLISH,

@@ -45,6 +45,26 @@ class Member(models.Model):
     )
     joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     full_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    # Derived from the lifecycle events by `lifecycle.apply_events`; never edited by hand.
+    admission_decided_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("ngày hết thời gian dự bị"), null=True, blank=True)
+    temp_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("nơi sinh hoạt tạm thời"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="temporary_members",
+    )
+    temp_until = models.DateField(_("sinh hoạt tạm thời đến"), null=True, blank=True)
+    transit_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("đang chuyển sinh hoạt tới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_members",
+    )
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("nơi sinh hoạt"),
@@ -88,3 +108,54 @@ class Member(models.Model):
         self.name_sort = name_sort_key(self.full_name)
         self.org_path = self.organization.path
         return self
+
+
+class EventKind(models.TextChoices):
+    """Lifecycle events (DOMAIN §3). A member's status is replayed from these."""
+
+    ADMISSION = "ket_nap", _("Kết nạp vào Đảng")
+    RECOGNITION = "cong_nhan_chinh_thuc", _("Công nhận đảng viên chính thức")
+    EXEMPTION = "mien_sinh_hoat", _("Miễn công tác và sinh hoạt đảng")
+    EXEMPTION_END = "thoi_mien", _("Thôi miễn công tác và sinh hoạt đảng")
+    TEMP_TRANSFER = "chuyen_tam_thoi", _("Chuyển sinh hoạt tạm thời")
+    TEMP_RETURN = "ket_thuc_tam_thoi", _("Kết thúc sinh hoạt tạm thời")
+    TRANSFER_OUT = "chuyen_chinh_thuc", _("Chuyển sinh hoạt chính thức")
+    TRANSFER_IN = "tiep_nhan", _("Tiếp nhận sinh hoạt chính thức")
+    REMOVAL = "xoa_ten", _("Xóa tên")
+    EXPULSION = "khai_tru", _("Khai trừ")
+    DEATH = "tu_tran", _("Từ trần")
+
+
+class MemberEvent(models.Model):
+    """One decision in a member's party life: what, effective when, decided by whom and
+    when, under which decision number. Events are only appended."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("sự kiện"), max_length=24, choices=EventKind.choices)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    deciding_body = models.CharField(_("cơ quan quyết định"), max_length=200, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("tổ chức liên quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    until = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện đảng viên")
+        verbose_name_plural = _("sự kiện đảng viên")
+        ordering = ["effective_on", "id"]
+        indexes = [models.Index(fields=["member", "effective_on"], name="event_member_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
