@@ -2,13 +2,15 @@
 
 from django.http import Http404
 
+from sotay.accounts.permissions import MEMBERS_VIEW, can
 from sotay.members.models import Member
 from sotay.members.queries import members_visible_to
 
 
 def get_member_for_user(user, pk) -> Member:
-    """The member if the user may read it (their own record, or members.view on its
-    organisation); otherwise 404, the same as a missing one."""
+    """The member if the user may read it: their own record, members.view on its
+    organisation, or members.view where the member is attached temporarily or is being
+    transferred to. Otherwise 404, the same as a missing one."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -17,6 +19,22 @@ def get_member_for_user(user, pk) -> Member:
         member = Member.objects.select_related("organization").filter(pk=pk).first()
     else:
         member = members_visible_to(user).select_related("organization").filter(pk=pk).first()
+        if member is None:
+            member = _attached_elsewhere(user, pk)
     if member is None:
         raise Http404("Không tìm thấy đảng viên.")
     return member
+
+
+def _attached_elsewhere(user, pk: int) -> Member | None:
+    member = (
+        Member.objects.select_related("organization", "temp_organization", "transit_organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None:
+        return None
+    for org in (member.temp_organization, member.transit_organization):
+        if org is not None and can(user, MEMBERS_VIEW, org):
+            return member
+    return None

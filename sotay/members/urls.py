@@ -6,4 +6,5 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/su-kien/", views.record_event, name="record_event"),
 ]

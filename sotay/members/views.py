@@ -1,15 +1,20 @@
 """Member search and the (minimal) member record. Every view of member data is audited."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from sotay.accounts.permissions import MEMBERS_VIEW, can
+from sotay.accounts.permissions import MEMBERS_LIFECYCLE, MEMBERS_VIEW, can
 from sotay.audit.services import record
 from sotay.core.pagination import page_of
+from sotay.core.services import call_service
+from sotay.members import lifecycle
 from sotay.members.access import get_member_for_user
+from sotay.members.forms import EventForm
 from sotay.members.queries import SEARCH_CAP, capped, members_visible_to, search_members
 from sotay.organizations.access import get_organization_for_user
+from sotay.organizations.models import Organization
 
 PER_PAGE = 30
 
@@ -48,4 +53,41 @@ def member_list(request):
 def member_detail(request, pk: int):
     member = get_member_for_user(request.user, pk)
     record(action="members.viewed", request=request, target=member)
-    return render(request, "members/member_detail.html", {"member": member})
+    return _detail(request, member, EventForm())
+
+
+def _detail(request, member, form, status=200):
+    events = member.events.select_related("organization").order_by("id")
+    may_record = can(request.user, MEMBERS_LIFECYCLE, member.organization) or (
+        member.transit_organization_id is not None
+        and can(request.user, MEMBERS_LIFECYCLE, member.transit_organization)
+    )
+    context = {"member": member, "events": events, "form": form, "may_record": may_record}
+    return render(request, "members/member_detail.html", context, status=status)
+
+
+@require_POST
+def record_event(request, pk: int):
+    """Record one lifecycle event from the member page (secretary or office)."""
+    member = get_member_for_user(request.user, pk)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        organization = None
+        if d["organization_code"]:
+            code = d["organization_code"].strip().upper()
+            organization = Organization.objects.filter(code=code).first()
+            if organization is None:
+                form.add_error("organization_code", f"Không có tổ chức mã {code}.")
+        if not form.errors:
+            ok, event = call_service(
+                form, lifecycle.record_event, actor=request.user, member=member, kind=d["kind"],
+                effective_on=d["effective_on"], decided_on=d["decided_on"],
+                deciding_body=d["deciding_body"], decision_number=d["decision_number"],
+                organization=organization, until=d["until"], note=d["note"],
+            )  # fmt: skip
+            if ok:
+                messages.success(request, f"Đã ghi: {event.get_kind_display()}.")
+                return redirect("members:detail", pk=member.pk)
+    member.refresh_from_db()
+    return _detail(request, member, form, status=400)

@@ -99,3 +99,98 @@ def test_broad_searches_are_capped_and_say_so(world, login, monkeypatch):
     assert "Chỉ hiển thị 5 người đầu tiên" in second
     names = [n for n in (f"Nguyễn Văn Tìm {i}" for i in range(8)) if n in first + second]
     assert names == sorted(names)  # still in name order within the cap
+
+
+def _event_form(**over):
+    data = {"kind": "mien_sinh_hoat", "effective_on": "", "decided_on": "", "deciding_body": "",
+            "decision_number": "", "organization_code": "", "until": "", "note": ""}  # fmt: skip
+    data.update(over)
+    return data
+
+
+def test_secretary_records_an_event_from_the_member_page(world, login):
+    import datetime as dt
+
+    from sotay.members.models import Member, MemberEvent
+
+    client = login(world.secretary)
+    url = reverse("members:record_event", args=[world.member.member_id])
+    today = dt.date.today().strftime("%d/%m/%Y")
+    bad = client.post(url, _event_form(decided_on=today, deciding_body="Chi bộ Khu phố 1"))
+    assert bad.status_code == 400 and "Hãy ghi số quyết định." in bad.content.decode()
+    bad_date = client.post(url, _event_form(decided_on="31/02/2026"))
+    assert "Ngày phải theo dạng ngày/tháng/năm" in bad_date.content.decode()
+    assert not MemberEvent.objects.exists()
+    ok = client.post(
+        url,
+        _event_form(decided_on=today, deciding_body="Chi bộ Khu phố 1", decision_number="05-QĐ/CB"),
+    )
+    assert ok.status_code == 302
+    assert Member.objects.get(pk=world.member.member_id).status == "mien_sinh_hoat"
+    page = client.get(reverse("members:detail", args=[world.member.member_id])).content.decode()
+    assert "Miễn công tác và sinh hoạt đảng" in page and "05-QĐ/CB" in page
+
+
+def test_event_form_is_for_the_branch_only(world, login):
+    from sotay.members.models import MemberEvent
+
+    url = reverse("members:record_event", args=[world.member.member_id])
+    assert login(world.outsider).post(url, _event_form(kind="tu_tran")).status_code == 404
+    assert login(world.commune_officer).post(url, _event_form(kind="tu_tran")).status_code == 403
+    assert login(world.member).post(url, _event_form(kind="tu_tran")).status_code == 403
+    assert not MemberEvent.objects.exists()
+    page = (
+        login(world.commune_officer)
+        .get(reverse("members:detail", args=[world.member.member_id]))
+        .content.decode()
+    )
+    assert "Ghi nhận sự kiện" not in page
+
+
+def test_the_receiving_branch_sees_and_accepts_a_transfer(world, login):
+    import datetime as dt
+
+    from sotay.members.lifecycle import record_event
+    from sotay.members.models import Member
+    from sotay.organizations.models import Position, Seat
+
+    record_event(actor=world.secretary, member=world.member.member, kind="chuyen_chinh_thuc", organization=world.branch3,
+                 decided_on=dt.date.today(), deciding_body="Chi bộ Khu phố 1", decision_number="07-QĐ/CB")  # fmt: skip
+    Seat.objects.create(
+        organization=world.branch3,
+        member=world.province_officer.member,
+        position=Position.SECRETARY,
+        starts_on=dt.date.today(),
+    )
+    receiver = login(world.province_officer)
+    page = receiver.get(reverse("members:detail", args=[world.member.member_id])).content.decode()
+    assert "chờ tiếp nhận" in page and "Ghi nhận sự kiện" in page
+    assert (
+        receiver.post(
+            reverse("members:record_event", args=[world.member.member_id]),
+            _event_form(kind="tiep_nhan"),
+        ).status_code
+        == 302
+    )
+    assert Member.objects.get(pk=world.member.member_id).organization_id == world.branch3.pk
+
+
+def test_a_branch_sees_a_member_attached_to_it_temporarily(world, login):
+    import datetime as dt
+
+    from sotay.core.dates import add_months
+    from sotay.members.lifecycle import record_event
+    from sotay.organizations.models import Position, Seat
+
+    Seat.objects.create(
+        organization=world.sibling,
+        member=world.outsider.member,
+        position=Position.SECRETARY,
+        starts_on=dt.date.today(),
+    )
+    url = reverse("members:detail", args=[world.member.member_id])
+    assert login(world.outsider).get(url).status_code == 404
+    record_event(actor=world.secretary, member=world.member.member, kind="chuyen_tam_thoi", organization=world.sibling,
+                 until=add_months(dt.date.today(), 6))  # fmt: skip
+    page = login(world.outsider).get(url).content.decode()
+    assert "Sinh hoạt tạm thời" in page and "Chi bộ Khu phố 2" in page

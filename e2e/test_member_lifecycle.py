@@ -1,0 +1,57 @@
+"""A branch secretary records a member's recognition as a full member on a phone."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.helpers import WIDTH, scroll_width, shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_secretary_records_a_recognition_as_full_member(page, server, world):
+    from sotay.core.testing import make_member
+    from sotay.members.lifecycle import record_event
+    from sotay.members.models import Member, MemberStatus
+
+    today = dt.date.today()
+    person = make_member(
+        world.branch, "Hà Thị Nhung", status=MemberStatus.PROBATIONARY, joined_on=None
+    )
+    record_event(actor=world.secretary, member=person, kind="ket_nap", decided_on=today - dt.timedelta(days=420),
+                 effective_on=today - dt.timedelta(days=400), deciding_body="Đảng ủy phường An Hòa",
+                 decision_number="125-QĐ/ĐU")  # fmt: skip
+    probation_end = Member.objects.get(pk=person.pk).probation_ends_on
+
+    sign_in(page, server, world.secretary.username)
+    page.goto(f"{server}/dang-vien/{person.pk}/")
+    card = page.locator("dl.card")
+    expect(card.locator("dt", has_text="Tình trạng").locator("+ dd")).to_have_text("Dự bị")
+    page.get_by_text("Ghi nhận sự kiện").click()
+    page.get_by_label("Sự kiện").select_option("cong_nhan_chinh_thuc")
+    # A decision without its number is refused and changes nothing.
+    page.get_by_label("Ngày quyết định").fill(today.strftime("%d/%m/%Y"))
+    page.get_by_label("Cơ quan quyết định").fill("Đảng ủy phường An Hòa")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ghi nhận").click()
+    expect(page.get_by_text("Hãy ghi số quyết định.")).to_be_visible()
+    assert Member.objects.get(pk=person.pk).status == MemberStatus.PROBATIONARY
+    page.get_by_label("Số quyết định").fill("210-QĐ/ĐU")
+    shoot(page, "member_event_form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ghi nhận").click()
+
+    expect(page.locator(".msg-success")).to_have_text("Đã ghi: Công nhận đảng viên chính thức.")
+    expect(card.locator("dt", has_text="Tình trạng").locator("+ dd")).to_have_text("Chính thức")
+    expect(card.locator("dt", has_text="Ngày chính thức").locator("+ dd")).to_have_text(
+        probation_end.strftime("%d/%m/%Y")
+    )
+    history = page.locator("ol.history > li")
+    expect(history).to_have_count(2)
+    expect(history.nth(1)).to_contain_text("Công nhận đảng viên chính thức")
+    expect(history.nth(1)).to_contain_text("210-QĐ/ĐU")
+    member = Member.objects.get(pk=person.pk)
+    assert member.status == MemberStatus.FULL and member.full_on == probation_end
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "member_recognised")
