@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sotay.core.text import fold, name_sort_key
+from sotay.members.reference import ETHNIC_CHOICES, Education, PoliticalTheory
 
 
 class MemberStatus(models.TextChoices):
@@ -45,7 +46,30 @@ class Member(models.Model):
     )
     joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     full_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    # Derived from the lifecycle events by `lifecycle.apply_events`; never edited by hand.
+    # The member sheet (mẫu 2-HSĐV); edited only through records.update_record (reason,
+    # approving reference, audit per field).
+    ethnicity = models.CharField(_("dân tộc"), max_length=30, choices=ETHNIC_CHOICES, blank=True)
+    religion = models.CharField(_("tôn giáo"), max_length=100, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=255, blank=True)
+    residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True)
+    general_education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
+    education = models.CharField(
+        _("trình độ chuyên môn"), max_length=20, choices=Education.choices, blank=True
+    )
+    professional_field = models.CharField(_("chuyên ngành"), max_length=200, blank=True)
+    academic_title = models.CharField(_("học hàm, học vị"), max_length=100, blank=True)
+    political_theory = models.CharField(
+        _("lý luận chính trị"), max_length=20, choices=PoliticalTheory.choices, blank=True
+    )
+    foreign_language = models.CharField(_("ngoại ngữ"), max_length=100, blank=True)
+    it_skill = models.CharField(_("tin học"), max_length=100, blank=True)
+    commendations = models.TextField(_("khen thưởng"), blank=True)
+    discipline = models.TextField(_("kỷ luật"), blank=True)
+    # Bumped by every edit of the sheet so two people editing at once cannot silently
+    # overwrite each other (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+    # Derived from the lifecycle events by `lifecycle.record_event`; never edited by hand.
     admission_decided_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
     probation_ends_on = models.DateField(_("ngày hết thời gian dự bị"), null=True, blank=True)
     temp_organization = models.ForeignKey(
@@ -159,3 +183,39 @@ class MemberEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
+
+
+class CardRecord(models.Model):
+    """One party card a member held (cards were reissued nationwide by 02/09/2025)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards")
+    card_number = models.CharField(_("số thẻ"), max_length=20)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày thay thẻ"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("thẻ đảng viên")
+        verbose_name_plural = _("lịch sử thẻ đảng viên")
+        ordering = ["member_id", "issued_on", "id"]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+
+class PartyBadge(models.Model):
+    """Huy hiệu Đảng (30, 40, … 90 năm tuổi Đảng)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="badges")
+    years = models.PositiveSmallIntegerField(_("số năm tuổi Đảng"))
+    awarded_on = models.DateField(_("ngày trao"))
+    decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("huy hiệu Đảng")
+        verbose_name_plural = _("huy hiệu Đảng")
+        ordering = ["member_id", "years"]
+        constraints = [models.UniqueConstraint(fields=["member", "years"], name="badge_once")]
+
+    def __str__(self) -> str:
+        return f"Huy hiệu {self.years} năm tuổi Đảng"

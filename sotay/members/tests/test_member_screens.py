@@ -194,3 +194,17 @@ def test_a_branch_sees_a_member_attached_to_it_temporarily(world, login):
                  until=add_months(dt.date.today(), 6))  # fmt: skip
     page = login(world.outsider).get(url).content.decode()
     assert "Sinh hoạt tạm thời" in page and "Chi bộ Khu phố 2" in page
+
+
+def test_the_record_shows_the_sheet_and_card_history(world, login):
+    import datetime as dt
+
+    from sotay.members.records import reissue_card, update_record
+
+    m = world.member.member
+    update_record(actor=world.office, member=m, changes={"ethnicity": "Mường", "political_theory": "cao_cap"},
+                  expected_version=m.version, reason="Cập nhật lý lịch", approval_ref="15-CV/ĐU")  # fmt: skip
+    reissue_card(actor=world.office, member=m, card_number="93.001234", issued_on=dt.date(2025, 8, 20),
+                 reason="Đổi thẻ theo Chỉ thị 51", approval_ref="51-CT/TW")  # fmt: skip
+    page = login(world.secretary).get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "Mường" in page and "Cao cấp" in page and "93.001234 cấp 20/08/2025" in page
