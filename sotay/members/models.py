@@ -48,27 +48,43 @@ class Member(models.Model):
     full_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
     # The member sheet (mẫu 2-HSĐV); edited only through records.update_record (reason,
     # approving reference, audit per field).
-    ethnicity = models.CharField(_("dân tộc"), max_length=30, choices=ETHNIC_CHOICES, blank=True)
-    religion = models.CharField(_("tôn giáo"), max_length=100, blank=True)
-    hometown = models.CharField(_("quê quán"), max_length=255, blank=True)
-    residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
-    occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True)
-    general_education = models.CharField(_("giáo dục phổ thông"), max_length=20, blank=True)
+    ethnicity = models.CharField(
+        _("dân tộc"), max_length=30, choices=ETHNIC_CHOICES, blank=True, db_default=""
+    )
+    religion = models.CharField(_("tôn giáo"), max_length=100, blank=True, db_default="")
+    hometown = models.CharField(_("quê quán"), max_length=255, blank=True, db_default="")
+    residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True, db_default="")
+    occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True, db_default="")
+    general_education = models.CharField(
+        _("giáo dục phổ thông"), max_length=20, blank=True, db_default=""
+    )
     education = models.CharField(
-        _("trình độ chuyên môn"), max_length=20, choices=Education.choices, blank=True
+        _("trình độ chuyên môn"),
+        max_length=20,
+        choices=Education.choices,
+        blank=True,
+        db_default="",
     )
-    professional_field = models.CharField(_("chuyên ngành"), max_length=200, blank=True)
-    academic_title = models.CharField(_("học hàm, học vị"), max_length=100, blank=True)
+    professional_field = models.CharField(
+        _("chuyên ngành"), max_length=200, blank=True, db_default=""
+    )
+    academic_title = models.CharField(
+        _("học hàm, học vị"), max_length=100, blank=True, db_default=""
+    )
     political_theory = models.CharField(
-        _("lý luận chính trị"), max_length=20, choices=PoliticalTheory.choices, blank=True
+        _("lý luận chính trị"),
+        max_length=20,
+        choices=PoliticalTheory.choices,
+        blank=True,
+        db_default="",
     )
-    foreign_language = models.CharField(_("ngoại ngữ"), max_length=100, blank=True)
-    it_skill = models.CharField(_("tin học"), max_length=100, blank=True)
-    commendations = models.TextField(_("khen thưởng"), blank=True)
-    discipline = models.TextField(_("kỷ luật"), blank=True)
+    foreign_language = models.CharField(_("ngoại ngữ"), max_length=100, blank=True, db_default="")
+    it_skill = models.CharField(_("tin học"), max_length=100, blank=True, db_default="")
+    commendations = models.TextField(_("khen thưởng"), blank=True, db_default="")
+    discipline = models.TextField(_("kỷ luật"), blank=True, db_default="")
     # Bumped by every edit of the sheet so two people editing at once cannot silently
     # overwrite each other (optimistic locking).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)
     # Derived from the lifecycle events by `lifecycle.record_event`; never edited by hand.
     admission_decided_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
     probation_ends_on = models.DateField(_("ngày hết thời gian dự bị"), null=True, blank=True)
@@ -197,7 +213,8 @@ class CardRecord(models.Model):
     class Meta:
         verbose_name = _("thẻ đảng viên")
         verbose_name_plural = _("lịch sử thẻ đảng viên")
-        ordering = ["member_id", "issued_on", "id"]
+        # Cards recorded without an issue date are the oldest (before the history began).
+        ordering = ["member_id", models.F("issued_on").asc(nulls_first=True), "id"]
 
     def __str__(self) -> str:
         return self.card_number
