@@ -55,3 +55,27 @@ def test_secretary_records_a_recognition_as_full_member(page, server, world):
     assert member.status == MemberStatus.FULL and member.full_on == probation_end
     assert scroll_width(page) <= WIDTH
     shoot(page, "member_recognised")
+
+
+def test_secretary_sees_the_work_queues(page, server, world):
+    from sotay.core.testing import make_member
+    from sotay.members.lifecycle import record_event
+    from sotay.members.models import MemberStatus
+
+    ceremony = dt.date.today() - dt.timedelta(days=350)
+    person = make_member(
+        world.branch, "Lê Thị Sắp", status=MemberStatus.PROBATIONARY, joined_on=None
+    )
+    record_event(actor=world.secretary, member=person, kind="ket_nap", decided_on=ceremony, effective_on=ceremony,
+                 deciding_body="Đảng ủy phường An Hòa", decision_number="125-QĐ/ĐU")  # fmt: skip
+    sign_in(page, server, world.secretary.username)
+    page.get_by_role("link", name="Việc cần làm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm")
+    probation = page.locator("section[aria-labelledby=q-probation]")
+    expect(probation).to_contain_text("Lê Thị Sắp")
+    expect(page.locator("section[aria-labelledby=q-reg]")).to_contain_text("Đỗ Thị Lan")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "work_queues")
+    with page.expect_navigation():
+        probation.get_by_role("link", name="Lê Thị Sắp").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lê Thị Sắp")

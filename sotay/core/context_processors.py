@@ -20,6 +20,7 @@ def shell(request):
         "unread_notices": unread_count(user),
         "can_manage_accounts": lazy_can(p.ACCOUNTS_MANAGE),
         "can_view_members": lazy_can(p.MEMBERS_VIEW),
+        "can_record_events": lazy_can(p.MEMBERS_LIFECYCLE),
         "can_view_audit": lazy_can(p.AUDIT_VIEW),
         "can_send_notices": lazy_can(p.NOTICES_SEND),
     }

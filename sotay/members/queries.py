@@ -34,3 +34,43 @@ def capped(queryset: QuerySet[Member], text: str) -> QuerySet[Member]:
         return queryset
     candidates = queryset.order_by().values("pk")[:SEARCH_CAP]
     return Member.objects.filter(pk__in=Subquery(candidates))
+
+
+def work_queues_for(user, today) -> dict[str, list]:
+    """The branch secretary's to-do lists, each limited to the subtrees where the user
+    records member events: probations ending within 30 days or overdue for recognition,
+    temporary attachments ending within 30 days (outgoing and incoming), transfers
+    waiting to be accepted (incoming) or still in transit (outgoing)."""
+    import datetime as dt
+
+    from sotay.accounts.permissions import MEMBERS_LIFECYCLE
+    from sotay.core.dates import add_working_days
+    from sotay.members.models import MemberStatus
+
+    soon = today + dt.timedelta(days=30)
+    home = scope_q(user, MEMBERS_LIFECYCLE, field="org_path")
+    base = Member.objects.select_related(
+        "organization", "temp_organization", "transit_organization"
+    )
+    probation = list(
+        base.filter(home, status=MemberStatus.PROBATIONARY, probation_ends_on__lte=soon).order_by(
+            "probation_ends_on"
+        )[:200]
+    )
+    for m in probation:
+        # The branch must consider recognition within 30 working days of the probation end.
+        m.recognition_due = add_working_days(m.probation_ends_on, 30)
+        m.overdue = m.recognition_due < today
+    temp_filter = scope_q(user, MEMBERS_LIFECYCLE, field="temp_organization__path")
+    transit_filter = scope_q(user, MEMBERS_LIFECYCLE, field="transit_organization__path")
+    return {
+        "probation": probation,
+        "temp_out": list(base.filter(home, temp_until__lte=soon).order_by("temp_until")[:200]),
+        "temp_in": list(
+            base.filter(temp_filter, temp_until__lte=soon).order_by("temp_until")[:200]
+        ),
+        "transfers_in": list(base.filter(transit_filter).order_by("name_sort")[:200]),
+        "transfers_out": list(
+            base.filter(home, transit_organization__isnull=False).order_by("name_sort")[:200]
+        ),
+    }

@@ -5,6 +5,7 @@ from sotay.members import views
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
+    path("viec-can-lam/", views.work_queues, name="work_queues"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/su-kien/", views.record_event, name="record_event"),
 ]

@@ -3,16 +3,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import MEMBERS_LIFECYCLE, MEMBERS_VIEW, can
+from sotay.accounts.queries import pending_registrations_for
 from sotay.audit.services import record
 from sotay.core.pagination import page_of
 from sotay.core.services import call_service
 from sotay.members import lifecycle
 from sotay.members.access import get_member_for_user
 from sotay.members.forms import EventForm
-from sotay.members.queries import SEARCH_CAP, capped, members_visible_to, search_members
+from sotay.members.queries import (
+    SEARCH_CAP,
+    capped,
+    members_visible_to,
+    search_members,
+    work_queues_for,
+)
 from sotay.organizations.access import get_organization_for_user
 from sotay.organizations.models import Organization
 
@@ -91,3 +99,13 @@ def record_event(request, pk: int):
                 return redirect("members:detail", pk=member.pk)
     member.refresh_from_db()
     return _detail(request, member, form, status=400)
+
+
+@require_GET
+def work_queues(request):
+    """What the branch secretary has to act on."""
+    if not can(request.user, MEMBERS_LIFECYCLE):
+        raise PermissionDenied("Bạn không có quyền xem việc cần làm của chi bộ.")
+    queues = work_queues_for(request.user, timezone.localdate())
+    registrations = list(pending_registrations_for(request.user)[:200])
+    return render(request, "members/work_queues.html", {**queues, "registrations": registrations})

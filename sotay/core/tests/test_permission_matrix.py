@@ -44,6 +44,7 @@ CASES = [
     ("organizations:manage", "branch", expect(403, outsider=404, office=200, admin=200)),
     ("organizations:manage", "other_province", expect(404, admin=200)),
     ("members:list", None, expect(200, member=403, probationary=403, outsider=403)),
+    ("members:work_queues", None, expect(403, secretary=200, office=200, admin=200)),
     ("members:detail", "member_record", expect(200, probationary=404, outsider=404)),
     ("members:detail", "foreign_record", expect(404, admin=200)),
     ("audit:list", None, expect(403, inspector=200, admin=200)),
