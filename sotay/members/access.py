@@ -1,5 +1,6 @@
 """Loading one member record named by user input."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from sotay.accounts.permissions import MEMBERS_VIEW, can
@@ -38,3 +39,13 @@ def _attached_elsewhere(user, pk: int) -> Member | None:
         if org is not None and can(user, MEMBERS_VIEW, org):
             return member
     return None
+
+
+def get_correction_for_user(user, pk):
+    """An open correction request the user may handle; 404 otherwise."""
+    from sotay.members.queries import open_corrections_for
+
+    try:
+        return open_corrections_for(user).get(pk=int(pk))
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise Http404("Không tìm thấy đề nghị.") from None

@@ -28,3 +28,11 @@ class EventForm(forms.Form):
     )
     until = _date(_("Sinh hoạt tạm thời đến ngày"))
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class CorrectionForm(forms.Form):
+    message = forms.CharField(
+        label=_("Thông tin nào sai và cần sửa thế nào"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -236,3 +236,39 @@ class PartyBadge(models.Model):
 
     def __str__(self) -> str:
         return f"Huy hiệu {self.years} năm tuổi Đảng"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("Chờ xử lý")
+    DONE = "done", _("Đã sửa")
+    REJECTED = "rejected", _("Không sửa")
+
+
+class CorrectionRequest(models.Model):
+    """A member asking for a mistake in their own record to be corrected. It waits in
+    the branch secretary's queue; the correction itself goes through records.update_record."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="correction_requests")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("nội dung đề nghị"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.OPEN,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(_("kết quả xử lý"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị sửa hồ sơ")
+        verbose_name_plural = _("đề nghị sửa hồ sơ")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "member"], name="correction_open")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.get_status_display()}"

@@ -74,3 +74,20 @@ def work_queues_for(user, today) -> dict[str, list]:
             base.filter(home, transit_organization__isnull=False).order_by("name_sort")[:200]
         ),
     }
+
+
+def open_corrections_for(user):
+    """Open correction requests of members attached where the user records events or
+    edits records."""
+    from sotay.accounts.permissions import MEMBERS_EDIT, MEMBERS_LIFECYCLE
+    from sotay.members.models import CorrectionRequest, CorrectionStatus
+
+    scope = scope_q(user, MEMBERS_LIFECYCLE, field="member__org_path") | scope_q(
+        user, MEMBERS_EDIT, field="member__org_path"
+    )
+    return (
+        CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN)
+        .filter(scope)
+        .select_related("member", "member__organization")
+        .order_by("created_at")
+    )

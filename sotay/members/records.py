@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sotay.accounts.permissions import MEMBERS_EDIT, can
+from sotay.accounts.permissions import MEMBERS_EDIT, MEMBERS_LIFECYCLE, can
 from sotay.audit.services import record
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.core.text import is_valid_cccd, is_valid_phone, normalize_phone
-from sotay.members.models import CardRecord, Member, Sex
+from sotay.members.models import CardRecord, CorrectionRequest, CorrectionStatus, Member, Sex
 from sotay.members.reference import ETHNIC_GROUPS, Education, PoliticalTheory
 
 TEXT_FIELDS = {
@@ -158,3 +158,72 @@ def reissue_card(
     record(action="members.card_reissued", actor=actor, target=current, changes={"card_number": [old, card]},
            note=f"{reason} (phê duyệt: {approval_ref})")  # fmt: skip
     return new
+
+
+@transaction.atomic
+def request_correction(*, user, message: str) -> CorrectionRequest:
+    """A member asks for their own record to be corrected."""
+    if not user.member_id or not user.is_approved:
+        raise PermissionDenied(
+            "Chỉ đảng viên có tài khoản mới gửi được đề nghị sửa hồ sơ của mình."
+        )
+    message = (message or "").strip()
+    if len(message) < 10:
+        raise ServiceError(
+            "Hãy ghi rõ thông tin nào sai và cần sửa thế nào (ít nhất 10 ký tự).", field="message"
+        )
+    if len(message) > 2000:
+        raise ServiceError("Nội dung đề nghị tối đa 2.000 ký tự.", field="message")
+    if (
+        CorrectionRequest.objects.filter(
+            member_id=user.member_id, status=CorrectionStatus.OPEN
+        ).count()
+        >= 5
+    ):
+        raise ServiceError("Đồng chí đã có 5 đề nghị đang chờ xử lý; hãy chờ chi bộ trả lời.")
+    req = CorrectionRequest.objects.create(
+        member_id=user.member_id, requested_by=user, message=message
+    )
+    record(
+        action="members.correction_requested", actor=user, target=user.member, note=message[:200]
+    )
+    return req
+
+
+@transaction.atomic
+def resolve_correction(
+    *, actor, correction: CorrectionRequest, done: bool, resolution: str
+) -> CorrectionRequest:
+    """The branch (or the office) closes a request: corrected, or not with a reason."""
+    req = (
+        CorrectionRequest.objects.select_for_update()
+        .select_related("member__organization")
+        .get(pk=correction.pk)
+    )
+    if not (
+        can(actor, MEMBERS_LIFECYCLE, req.member.organization)
+        or can(actor, MEMBERS_EDIT, req.member.organization)
+    ):
+        raise PermissionDenied()
+    if req.status != CorrectionStatus.OPEN:
+        raise ServiceError("Đề nghị này đã được xử lý.")
+    resolution = " ".join((resolution or "").split())
+    if not done and len(resolution) < 5:
+        raise ServiceError("Hãy ghi lý do không sửa.", field="resolution")
+    req.status = CorrectionStatus.DONE if done else CorrectionStatus.REJECTED
+    req.resolved_by, req.resolved_at, req.resolution = actor, timezone.now(), resolution[:500]
+    req.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    record(
+        action="members.correction_resolved",
+        actor=actor,
+        target=req.member,
+        note=f"{req.get_status_display()}: {resolution}",
+    )
+    from sotay.notifications.services import notify_user
+
+    notify_user(
+        user=req.requested_by,
+        title=f"Đề nghị sửa hồ sơ: {req.get_status_display()}",
+        body=resolution,
+    )
+    return req

@@ -10,14 +10,15 @@ from sotay.accounts.permissions import MEMBERS_LIFECYCLE, MEMBERS_VIEW, can
 from sotay.accounts.queries import pending_registrations_for
 from sotay.audit.services import record
 from sotay.core.pagination import page_of
-from sotay.core.services import call_service
-from sotay.members import lifecycle
-from sotay.members.access import get_member_for_user
-from sotay.members.forms import EventForm
+from sotay.core.services import call_service, call_with_message
+from sotay.members import lifecycle, records
+from sotay.members.access import get_correction_for_user, get_member_for_user
+from sotay.members.forms import CorrectionForm, EventForm
 from sotay.members.queries import (
     SEARCH_CAP,
     capped,
     members_visible_to,
+    open_corrections_for,
     search_members,
     work_queues_for,
 )
@@ -64,13 +65,17 @@ def member_detail(request, pk: int):
     return _detail(request, member, EventForm())
 
 
-def _detail(request, member, form, status=200):
+def _detail(request, member, form, status=200, correction_form=None):
     events = member.events.select_related("organization").order_by("id")
     may_record = can(request.user, MEMBERS_LIFECYCLE, member.organization) or (
         member.transit_organization_id is not None
         and can(request.user, MEMBERS_LIFECYCLE, member.transit_organization)
     )
-    context = {"member": member, "events": events, "form": form, "may_record": may_record}
+    own = request.user.member_id == member.pk
+    corrections = list(member.correction_requests.order_by("-created_at")[:10]) if own else []
+    context = {"member": member, "events": events, "form": form, "may_record": may_record,
+               "own": own, "corrections": corrections,
+               "correction_form": correction_form or CorrectionForm()}  # fmt: skip
     return render(request, "members/member_detail.html", context, status=status)
 
 
@@ -108,4 +113,36 @@ def work_queues(request):
         raise PermissionDenied("Bạn không có quyền xem việc cần làm của chi bộ.")
     queues = work_queues_for(request.user, timezone.localdate())
     registrations = list(pending_registrations_for(request.user)[:200])
-    return render(request, "members/work_queues.html", {**queues, "registrations": registrations})
+    corrections = list(open_corrections_for(request.user)[:200])
+    context = {**queues, "registrations": registrations, "corrections": corrections}
+    return render(request, "members/work_queues.html", context)
+
+
+@require_POST
+def request_correction(request):
+    """A member asks for their own record to be corrected."""
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        ok, _ = call_service(
+            form,
+            records.request_correction,
+            user=request.user,
+            message=form.cleaned_data["message"],
+        )
+        if ok:
+            messages.success(request, "Đã gửi đề nghị sửa hồ sơ tới chi bộ.")
+            return redirect("members:detail", pk=request.user.member_id)
+    member = get_member_for_user(request.user, request.user.member_id)
+    return _detail(request, member, EventForm(), status=400, correction_form=form)
+
+
+@require_POST
+def resolve_correction(request, pk: int):
+    req = get_correction_for_user(request.user, pk)
+    ok, _ = call_with_message(
+        request, records.resolve_correction, actor=request.user, correction=req,
+        done=request.POST.get("done") == "1", resolution=request.POST.get("resolution", ""),
+    )  # fmt: skip
+    if ok:
+        messages.success(request, f"Đã xử lý đề nghị của {req.member.full_name}.")
+    return redirect("members:work_queues")
