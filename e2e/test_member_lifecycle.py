@@ -79,3 +79,33 @@ def test_secretary_sees_the_work_queues(page, server, world):
     with page.expect_navigation():
         probation.get_by_role("link", name="Lê Thị Sắp").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lê Thị Sắp")
+
+
+def test_member_requests_a_correction_and_the_secretary_resolves_it(page, server, world):
+    from e2e.helpers import sign_out
+    from sotay.members.models import CorrectionRequest, CorrectionStatus
+
+    message = "Ngày vào Đảng của tôi là 19/05/2000, không phải 01/01/2000."
+    sign_in(page, server, world.member.username)
+    page.goto(f"{server}/dang-vien/{world.member.member_id}/")
+    page.get_by_label("Thông tin nào sai và cần sửa thế nào").fill(message)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đề nghị").click()
+    expect(page.locator(".msg-success")).to_have_text("Đã gửi đề nghị sửa hồ sơ tới chi bộ.")
+    expect(page.locator("section[aria-labelledby=correction-h]")).to_contain_text("Chờ xử lý")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "correction_requested")
+    sign_out(page, server)
+
+    sign_in(page, server, world.secretary.username)
+    page.goto(f"{server}/dang-vien/viec-can-lam/")
+    req = CorrectionRequest.objects.get()
+    card = page.locator(f"#corr-{req.pk}")
+    expect(card).to_contain_text(message)
+    card.get_by_label("Kết quả / lý do").fill("Đã sửa theo lý lịch gốc")
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header would cover a scrolled capture
+    shoot(page, "correction_queue")
+    with page.expect_navigation():
+        card.get_by_role("button", name="Đã sửa").click()
+    expect(page.locator(".msg-success")).to_contain_text("Đã xử lý đề nghị của Nguyễn Văn An")
+    assert CorrectionRequest.objects.get().status == CorrectionStatus.DONE
