@@ -391,16 +391,16 @@ def create_branch_accounts(*, actor, branch: Organization) -> list[tuple[Member,
     )
     if not members:
         raise ServiceError("Mọi đảng viên của chi bộ đã có tài khoản.")
-    taken = set(
-        User.objects.filter(
-            Q(phone__in=[m.phone for m in members if m.phone])
-            | Q(username__in=[m.card_number for m in members if m.card_number])
-        ).values_list("phone", flat=True)
-    ) | set(
-        User.objects.filter(username__in=[m.phone for m in members if m.phone]).values_list(
-            "username", flat=True
+    # Phones already signing someone in (as phone or as username) cannot be reused.
+    phones = [normalize_phone(m.phone) for m in members if m.phone]
+    taken = {
+        value
+        for pair in User.objects.filter(Q(phone__in=phones) | Q(username__in=phones)).values_list(
+            "phone", "username"
         )
-    )
+        for value in pair
+        if value
+    }
     users = []
     for m in members:
         phone = normalize_phone(m.phone)

@@ -1,5 +1,6 @@
 """The home shell and the sections that later features fill."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -38,6 +39,4 @@ def section(request, key: str):
 
 
 def healthz(request):
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")
