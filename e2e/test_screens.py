@@ -388,3 +388,26 @@ def test_secretary_opens_a_member_record(page, server, world):
     expect(card).to_contain_text(world.member.member.card_number)
     assert scroll_width(page) <= WIDTH
     shoot(page, "member_detail")
+
+
+def test_office_grants_a_role_on_a_phone(page, server, world):
+    from sotay.accounts.models import RoleGrant
+
+    sign_in(page, server, world.office.username)
+    page.goto(f"{server}/tai-khoan/to-chuc/{world.commune.pk}/vai-tro/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vai trò tại Đảng bộ phường An Hòa")
+    page.get_by_label("Số điện thoại hoặc số thẻ của người được cấp").fill("0999999999")
+    _submit(page, "Cấp vai trò")
+    expect(
+        page.get_by_text("Không tìm thấy tài khoản với số điện thoại hoặc số thẻ này.")
+    ).to_be_visible()
+    page.get_by_label("Số điện thoại hoặc số thẻ của người được cấp").fill(world.member.username)
+    page.get_by_label("Vai trò").select_option("officer")
+    _submit(page, "Cấp vai trò")
+    expect(page.locator(".msg-success")).to_have_text("Đã cấp vai trò cho Nguyễn Văn An.")
+    expect(page.locator("main ul").first).to_contain_text("Nguyễn Văn An — Cán bộ cấp ủy")
+    assert RoleGrant.objects.filter(
+        user=world.member, organization=world.commune, role="officer"
+    ).exists()
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "role_grants")
