@@ -20,3 +20,9 @@ class PermissionDenied(ServiceError):
 
     def __init__(self, message: str = "Bạn không có quyền thực hiện thao tác này."):
         super().__init__(message)
+
+
+class Conflict(ServiceError):
+    """Someone else changed the object since the user read it (409): nothing was saved."""
+
+    status_code = 409
