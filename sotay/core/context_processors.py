@@ -23,4 +23,5 @@ def shell(request):
         "can_record_events": lazy_can(p.MEMBERS_LIFECYCLE),
         "can_view_audit": lazy_can(p.AUDIT_VIEW),
         "can_send_notices": lazy_can(p.NOTICES_SEND),
+        "can_view_reports": lazy_can(p.REPORTS_VIEW),
     }

@@ -27,6 +27,10 @@ def test_a_small_scale_load_builds_a_consistent_tree():
         User.objects.filter(username__in=["bench_city", "bench_commune", "bench_member"]).count()
         == 3
     )
+    # Statistics need realistic sheets and an account for nearly every member.
+    assert 0.96 * 3000 < User.objects.filter(member__isnull=False).count() < 0.995 * 3000
+    assert Member.objects.filter(ethnicity="Kinh").count() > 0.9 * 3000
+    assert Member.objects.exclude(education="").count() > 0.5 * 3000
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is for other databases")
