@@ -2,13 +2,16 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sotay.accounts.api import router as accounts_router
 from sotay.accounts.services import TOKEN_INVALID
+from sotay.core.api_errors import PARSE_FAILED, validation_detail
 from sotay.core.errors import ServiceError
+from sotay.members.api import router as members_router
 from sotay.notifications.api import router as notifications_router
 from sotay.organizations.api import router as organizations_router
+from sotay.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Sổ tay đảng viên điện tử API",
@@ -19,6 +22,8 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
 api.add_router("", notifications_router)
+api.add_router("", members_router)
+api.add_router("", reports_router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -37,4 +42,19 @@ def not_found(request, exc):
 
 @api.exception_handler(ServiceError)
 def service_error(request, exc: ServiceError):
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    return api.create_response(request, validation_detail(exc.errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja's one English message of its own: a body that is not JSON.
+    message = PARSE_FAILED if str(exc).startswith("Cannot parse request body") else str(exc)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

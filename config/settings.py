@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sotay.accounts",
     "sotay.audit",
     "sotay.notifications",
+    "sotay.reports",
 ]
 
 MIDDLEWARE = [
@@ -176,8 +177,14 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("SOTAY_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Confidential files (uploaded imports waiting to be applied) never sit under MEDIA_URL.
+PRIVATE_ROOT = Path(env("SOTAY_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dang-vien/", include("sotay.members.urls")),
     path("nhat-ky/", include("sotay.audit.urls")),
     path("thong-bao/", include("sotay.notifications.urls")),
+    path("thong-ke/", include("sotay.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

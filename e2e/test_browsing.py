@@ -94,7 +94,7 @@ def test_member_search_ignores_diacritics(page, server, world):
     expect(rows.first).to_contain_text("Nguyễn Văn An")
     expect(rows.first).to_contain_text("Chi bộ Khu phố 1")
     # At 390 px the label sits above the box, and the box shows the whole query.
-    label_box = page.locator("form[role=search] label").bounding_box()
+    label_box = page.locator("form[role=search] > label").bounding_box()
     input_box = search_box.bounding_box()
     button_box = page.get_by_role("button", name="Tìm").bounding_box()
     assert label_box["y"] + label_box["height"] <= input_box["y"]

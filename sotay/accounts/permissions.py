@@ -28,6 +28,7 @@ ORG_MANAGE = "organizations.manage"
 MEMBERS_VIEW = "members.view"
 MEMBERS_EDIT = "members.edit"
 MEMBERS_EXPORT = "members.export"
+MEMBERS_IMPORT = "members.import"
 MEMBERS_LIFECYCLE = "members.record_events"
 ACCOUNTS_MANAGE = "accounts.manage"
 ROLES_GRANT = "accounts.grant_roles"
@@ -39,15 +40,26 @@ AUDIT_VIEW = "audit.view"
 
 ALL_PERMISSIONS = frozenset(
     {
-        ORG_VIEW, ORG_MANAGE, MEMBERS_VIEW, MEMBERS_EDIT, MEMBERS_EXPORT, MEMBERS_LIFECYCLE, ACCOUNTS_MANAGE,
+        ORG_VIEW, ORG_MANAGE, MEMBERS_VIEW, MEMBERS_EDIT, MEMBERS_EXPORT, MEMBERS_IMPORT, MEMBERS_LIFECYCLE, ACCOUNTS_MANAGE,
         ROLES_GRANT, MEETINGS_MANAGE, CONTENT_PUBLISH, NOTICES_SEND, REPORTS_VIEW, AUDIT_VIEW,
     }
 )  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     MEMBER: frozenset({ORG_VIEW}),
+    # A branch secretary reports on the branch (statistics of their own subtree) and
+    # brings the branch's paper files in (member import, add mode).
     Role.SECRETARY: frozenset(
-        {ORG_VIEW, MEMBERS_VIEW, MEMBERS_LIFECYCLE, ACCOUNTS_MANAGE, MEETINGS_MANAGE, NOTICES_SEND}
+        {
+            ORG_VIEW,
+            MEMBERS_VIEW,
+            MEMBERS_IMPORT,
+            MEMBERS_LIFECYCLE,
+            ACCOUNTS_MANAGE,
+            MEETINGS_MANAGE,
+            NOTICES_SEND,
+            REPORTS_VIEW,
+        }
     ),
     Role.OFFICER: frozenset({ORG_VIEW, MEMBERS_VIEW, REPORTS_VIEW}),
     Role.OFFICE: frozenset(
@@ -57,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MEMBERS_VIEW,
             MEMBERS_EDIT,
             MEMBERS_EXPORT,
+            MEMBERS_IMPORT,
             MEMBERS_LIFECYCLE,
             ACCOUNTS_MANAGE,
             ROLES_GRANT,

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sotay.accounts.models import AccountStatus, Role, RoleGrant, User
+from sotay.core.dates import add_months
 from sotay.members.models import Member, MemberStatus, Sex
 from sotay.organizations.models import Organization, OrgType, Position, Seat
 
@@ -74,7 +75,8 @@ def make_member(
         "card_number": f"{80000000 + n}",
         "cccd": f"{1000000000 + n:012d}",
         "status": status,
-        "joined_on": dt.date(2000, 1, 1),
+        # Admitted in 2000, or at 18 for anyone younger.
+        "joined_on": max(dt.date(2000, 1, 1), add_months(birth, 18 * 12)),
         "organization": org,
     }
     fields.update(extra)

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sotay.members.models import EventKind
+from sotay.members.models import EventKind, MemberStatus, Sex
+from sotay.members.reference import AGE_BANDS, ETHNIC_CHOICES, PARTY_AGE_BANDS, PoliticalTheory
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = {"invalid": _("Ngày phải theo dạng ngày/tháng/năm, ví dụ 02/09/2025.")}
@@ -18,7 +19,10 @@ def _date(label, required=False):
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Sự kiện"), choices=EventKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Sự kiện"),
+        choices=[c for c in EventKind.choices if c[0] != EventKind.RECORD_OPENED],
+    )
     effective_on = _date(_("Ngày hiệu lực (bỏ trống: hôm nay)"))
     decided_on = _date(_("Ngày quyết định"))
     deciding_body = forms.CharField(label=_("Cơ quan quyết định"), max_length=200, required=False)
@@ -36,3 +40,64 @@ class CorrectionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _band_choices(bands):
+    return [("", _("Tất cả"))] + [(b.key, b.label) for b in bands]
+
+
+ACTIVE_ROLL = "dang-sinh-hoat"
+
+
+class MemberFilterForm(forms.Form):
+    """The member list's filters. Unknown values are dropped rather than refused: a
+    stale bookmark still opens the list."""
+
+    q = forms.CharField(label=_("Họ tên (gõ có dấu hoặc không dấu) hoặc số thẻ"), max_length=100,
+                        required=False)  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[("", _("Tất cả")), (ACTIVE_ROLL, _("Đang sinh hoạt (dự bị, chính thức, miễn)"))]
+        + MemberStatus.choices,
+    )
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False,
+                            choices=[("", _("Tất cả"))] + Sex.choices)  # fmt: skip
+    age = forms.ChoiceField(label=_("Tuổi"), required=False, choices=_band_choices(AGE_BANDS))
+    ethnicity = forms.ChoiceField(
+        label=_("Dân tộc"), required=False, choices=[("", _("Tất cả"))] + ETHNIC_CHOICES
+    )
+    theory = forms.ChoiceField(
+        label=_("Lý luận chính trị"),
+        required=False,
+        choices=[("", _("Tất cả")), ("chua", _("Chưa qua đào tạo"))]
+        + [c for c in PoliticalTheory.choices if c[0]],
+    )
+    party_age = forms.ChoiceField(
+        label=_("Tuổi Đảng"), required=False, choices=_band_choices(PARTY_AGE_BANDS)
+    )
+
+    FILTERS = ("status", "sex", "age", "ethnicity", "theory", "party_age")
+
+    def values(self) -> dict[str, str]:
+        """The valid filters, invalid ones dropped."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out = {"q": (self.data.get("q") or "").strip()[:100]}
+        for name in self.FILTERS:
+            if name not in self.errors and data.get(name):
+                out[name] = data[name]
+        return out
+
+
+class PhotoForm(forms.Form):
+    """Only carries the upload: records.set_photo checks the file (by content) and the
+    reason, so the page and the API refuse with the same messages."""
+
+    photo = forms.FileField(
+        label=_("Ảnh chân dung (JPEG, PNG hoặc WebP, tối đa 2 MB)"),
+        required=False,
+        error_messages={"empty": _("Ảnh chân dung: tệp rỗng.")},
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    reason = forms.CharField(label=_("Lý do thay ảnh"), max_length=300, required=False)

@@ -214,7 +214,7 @@ def record_event(
 ) -> MemberEvent:
     """Append one lifecycle event and apply it. Recognition takes its effective date from
     the probation end; acceptance of a transfer is decided by the receiving side."""
-    if kind not in EventKind.values:
+    if kind not in EventKind.values or kind == EventKind.RECORD_OPENED:
         raise ServiceError("Loại sự kiện không hợp lệ.", field="kind")
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     state = State.of(member)

@@ -1,10 +1,15 @@
 """Member reads, limited to the subtrees where the user holds members.view."""
 
+import datetime as dt
+
 from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from sotay.accounts.permissions import MEMBERS_VIEW, scope_q
+from sotay.core.dates import add_months
 from sotay.core.text import fold
-from sotay.members.models import Member
+from sotay.members.models import ACTIVE_STATUSES, Member
+from sotay.members.reference import AGE_BANDS, PARTY_AGE_BANDS
 
 
 def members_visible_to(user) -> QuerySet[Member]:
@@ -36,13 +41,53 @@ def capped(queryset: QuerySet[Member], text: str) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=Subquery(candidates))
 
 
+def _band_range(bands, key: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The (after, on_or_before) date range of a band of whole years counted back from
+    today: someone is N years old from their Nth birthday to the day before the next."""
+    for band in bands:
+        if band.key == key:
+            after = add_months(today, -12 * (band.high + 1)) if band.high is not None else None
+            on_or_before = add_months(today, -12 * band.low) if band.low is not None else None
+            return after, on_or_before
+    return None, None
+
+
+def filter_members(queryset: QuerySet[Member], f: dict, today: dt.date) -> QuerySet[Member]:
+    """Apply the list filters (MemberFilterForm.values()): status, sex, age band,
+    ethnicity, political theory, party-age band. Party age counts from the admission
+    decision, or from the ceremony when the decision date was never recorded."""
+    if f.get("status") == "dang-sinh-hoat":
+        queryset = queryset.filter(status__in=ACTIVE_STATUSES)
+    elif f.get("status"):
+        queryset = queryset.filter(status=f["status"])
+    if f.get("sex"):
+        queryset = queryset.filter(sex=f["sex"])
+    if f.get("ethnicity"):
+        queryset = queryset.filter(ethnicity=f["ethnicity"])
+    if f.get("theory"):
+        queryset = queryset.filter(political_theory="" if f["theory"] == "chua" else f["theory"])
+    if f.get("age"):
+        after, on_or_before = _band_range(AGE_BANDS, f["age"], today)
+        if after:
+            queryset = queryset.filter(birth_date__gt=after)
+        if on_or_before:
+            queryset = queryset.filter(birth_date__lte=on_or_before)
+    if f.get("party_age"):
+        after, on_or_before = _band_range(PARTY_AGE_BANDS, f["party_age"], today)
+        since = Coalesce("admission_decided_on", "joined_on")
+        queryset = queryset.alias(party_since=since).filter(party_since__isnull=False)
+        if after:
+            queryset = queryset.filter(party_since__gt=after)
+        if on_or_before:
+            queryset = queryset.filter(party_since__lte=on_or_before)
+    return queryset
+
+
 def work_queues_for(user, today) -> dict[str, list]:
     """The branch secretary's to-do lists, each limited to the subtrees where the user
     records member events: probations ending within 30 days or overdue for recognition,
     temporary attachments ending within 30 days (outgoing and incoming), transfers
     waiting to be accepted (incoming) or still in transit (outgoing)."""
-    import datetime as dt
-
     from sotay.accounts.permissions import MEMBERS_LIFECYCLE
     from sotay.core.dates import add_working_days
     from sotay.members.models import MemberStatus

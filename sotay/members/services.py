@@ -11,8 +11,7 @@ from django.utils import timezone
 from sotay.accounts.permissions import MEMBERS_EDIT, can
 from sotay.audit.services import record
 from sotay.core.errors import PermissionDenied, ServiceError
-from sotay.core.text import is_valid_cccd, is_valid_phone, normalize_phone
-from sotay.members.models import Member, MemberStatus, Sex
+from sotay.members.models import CardRecord, EventKind, Member, MemberEvent
 from sotay.organizations.models import Organization
 
 
@@ -27,60 +26,59 @@ def create_member(
     phone: str = "",
     card_number: str = "",
     cccd: str = "",
-    status: str = MemberStatus.FULL,
+    admission_decided_on: dt.date | None = None,
     joined_on: dt.date | None = None,
+    full_on: dt.date | None = None,
 ) -> Member:
-    """Record one member. Refuses malformed or duplicate identifiers with a message
-    naming the field; nothing is written on refusal."""
+    """Record one member, with the same rules as a row of an import. The standing follows
+    from the party dates (full when recognised, else probationary) and is written in the
+    record's first history entry; without dates the record waits for its admission event.
+    Refuses malformed or duplicate identifiers with a message naming the field; nothing is
+    written on refusal."""
+    from sotay.members.imports import check_row, member_values, opening
+
     if not can(actor, MEMBERS_EDIT, organization):
         raise PermissionDenied()
     if not organization.is_open:
         raise ServiceError("Tổ chức đã thôi hoạt động.", field="organization")
-    full_name = " ".join((full_name or "").split())
-    if len(full_name) < 3 or len(full_name) > 150:
-        raise ServiceError("Họ và tên phải có từ 3 đến 150 ký tự.", field="full_name")
-    if sex not in Sex.values:
-        raise ServiceError("Giới tính không hợp lệ.", field="sex")
-    if status not in (MemberStatus.FULL, MemberStatus.PROBATIONARY):
-        raise ServiceError(
-            "Đảng viên mới chỉ có thể ở tình trạng dự bị hoặc chính thức.", field="status"
-        )
-    today = timezone.localdate()
-    if birth_date > today or birth_date.year < 1900 or (today.year - birth_date.year) < 18:
-        raise ServiceError(
-            "Ngày sinh không hợp lệ (đảng viên phải đủ 18 tuổi).", field="birth_date"
-        )
-    if joined_on and (joined_on > today or joined_on < birth_date):
-        raise ServiceError("Ngày vào Đảng không hợp lệ.", field="joined_on")
-    phone = normalize_phone(phone) if phone else ""
-    if phone and not is_valid_phone(phone):
-        raise ServiceError(
-            "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).",
-            field="phone",
-        )
-    card = "".join((card_number or "").split()).upper() or None
-    if card and (len(card) > 20 or not card.replace(".", "").isalnum()):
-        raise ServiceError("Số thẻ đảng viên không hợp lệ.", field="card_number")
-    cccd = "".join((cccd or "").split()) or None
-    if cccd and not is_valid_cccd(cccd):
-        raise ServiceError("Số CCCD phải gồm đúng 12 chữ số.", field="cccd")
-    if card and Member.objects.filter(card_number=card).exists():
+    if not organization.is_branch:
+        raise ServiceError("Đảng viên phải sinh hoạt ở một chi bộ.", field="organization")
+    raw = {
+        "org_code": organization.code, "full_name": full_name, "birth_date": birth_date,
+        "sex": sex, "phone": phone, "card_number": card_number, "cccd": cccd,
+        "admission_decided_on": admission_decided_on, "joined_on": joined_on, "full_on": full_on,
+    }  # fmt: skip
+    values, errors = check_row(raw, today=timezone.localdate(), admission_pending=True)
+    if errors:
+        key, message = errors[0]
+        raise ServiceError(message, field=key)
+    card, cccd = values["card_number"] or None, values["cccd"] or None
+    if card and (
+        Member.objects.filter(card_number=card).exists()
+        or CardRecord.objects.filter(card_number=card).exists()
+    ):
         raise ServiceError(f"Số thẻ đảng viên {card} đã có trong hệ thống.", field="card_number")
     if cccd and Member.objects.filter(cccd=cccd).exists():
         raise ServiceError(f"Số CCCD {cccd} đã có trong hệ thống.", field="cccd")
+    fields = member_values(values, organization)
+    member = Member(**fields)
+    member.organization = organization
     try:
         with transaction.atomic():
-            member = Member.objects.create(
-                full_name=full_name, birth_date=birth_date, sex=sex, phone=phone, card_number=card, cccd=cccd,
-                status=status, joined_on=joined_on, organization=organization,
-            )  # fmt: skip
+            member.save()
     except IntegrityError:
         # A concurrent insert took the same card or CCCD between the check and the write.
         raise ServiceError("Số thẻ đảng viên hoặc số CCCD đã có trong hệ thống.") from None
+    first = opening(fields, "Lập hồ sơ")
+    if first is not None:
+        MemberEvent.objects.create(member=member, kind=EventKind.RECORD_OPENED, effective_on=first[0],
+                                   organization=organization, note=first[1], recorded_by=actor)  # fmt: skip
+    if card:
+        CardRecord.objects.create(member=member, card_number=card)
     record(
         action="members.created",
         actor=actor,
         target=member,
-        changes={"full_name": [None, full_name]},
+        changes={"full_name": [None, member.full_name]},
     )
     return member

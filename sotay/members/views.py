@@ -1,22 +1,33 @@
 """Member search and the (minimal) member record. Every view of member data is audited."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sotay.accounts.permissions import MEMBERS_LIFECYCLE, MEMBERS_VIEW, can
+from sotay.accounts.permissions import (
+    MEMBERS_EDIT,
+    MEMBERS_EXPORT,
+    MEMBERS_IMPORT,
+    MEMBERS_LIFECYCLE,
+    MEMBERS_VIEW,
+    can,
+)
 from sotay.accounts.queries import pending_registrations_for
 from sotay.audit.services import record
 from sotay.core.pagination import page_of
 from sotay.core.services import call_service, call_with_message
 from sotay.members import lifecycle, records
 from sotay.members.access import get_correction_for_user, get_member_for_user
-from sotay.members.forms import CorrectionForm, EventForm
+from sotay.members.forms import CorrectionForm, EventForm, MemberFilterForm, PhotoForm
 from sotay.members.queries import (
     SEARCH_CAP,
     capped,
+    filter_members,
     members_visible_to,
     open_corrections_for,
     search_members,
@@ -28,17 +39,34 @@ from sotay.organizations.models import Organization
 PER_PAGE = 30
 
 
-@require_GET
-def member_list(request):
-    if not can(request.user, MEMBERS_VIEW):
-        raise PermissionDenied("Bạn không có quyền xem danh sách đảng viên.")
-    q = request.GET.get("q", "").strip()[:100]
+def _listing(request):
+    """The filtered, scoped member queryset of the list and its export: the filters, the
+    organisation (if any) and a description for the audit trail."""
+    filters = MemberFilterForm(request.GET)
+    values = filters.values()
     qs = members_visible_to(request.user)
     org = None
     if request.GET.get("org"):
         org = get_organization_for_user(request.user, request.GET["org"])
         qs = qs.filter(org_path__startswith=org.path)
-    qs = capped(search_members(qs, q), q).select_related("organization").order_by("name_sort", "id")
+    qs = filter_members(search_members(qs, values["q"]), values, timezone.localdate())
+    described = ", ".join(
+        f"{filters.fields[k].label}: {dict(filters.fields[k].choices).get(v, v)}"
+        for k, v in values.items()
+        if k != "q"
+    )
+    if values["q"]:
+        described = f"tìm '{values['q']}'" + (f", {described}" if described else "")
+    return filters, values, org, qs, described or "toàn bộ"
+
+
+@require_GET
+def member_list(request):
+    if not can(request.user, MEMBERS_VIEW):
+        raise PermissionDenied("Bạn không có quyền xem danh sách đảng viên.")
+    filters, values, org, qs, described = _listing(request)
+    q = values["q"]
+    qs = capped(qs, q).select_related("organization").order_by("name_sort", "id")
     page = page_of(qs, request.GET.get("page"), PER_PAGE, count=False)
     at_cap = (
         bool(q)
@@ -49,13 +77,21 @@ def member_list(request):
         action="members.listed",
         request=request,
         org_path=org.path if org else "",
-        target_label=f"tìm '{q}'" if q else "danh sách",
+        target_label=described[:255],
         note=f"trang {page.number}, {len(page.items)} đảng viên",
     )
+    params = {k: v for k, v in values.items() if v}
+    if org:
+        params["org"] = org.pk
+    context = {
+        "page": page, "q": q, "org": org, "at_cap": at_cap, "cap": SEARCH_CAP,
+        "filters": filters, "params": urlencode(params),
+        "filtered": any(k != "q" for k in values),
+        "may_export": can(request.user, MEMBERS_EXPORT, org) if org else can(request.user, MEMBERS_EXPORT),
+        "may_import": can(request.user, MEMBERS_IMPORT),
+    }  # fmt: skip
     template = "members/_rows.html" if request.htmx else "members/member_list.html"
-    return render(
-        request, template, {"page": page, "q": q, "org": org, "at_cap": at_cap, "cap": SEARCH_CAP}
-    )
+    return render(request, template, context)
 
 
 @require_GET
@@ -65,7 +101,7 @@ def member_detail(request, pk: int):
     return _detail(request, member, EventForm())
 
 
-def _detail(request, member, form, status=200, correction_form=None):
+def _detail(request, member, form, status=200, correction_form=None, photo_form=None):
     events = member.events.select_related("organization").order_by("id")
     may_record = can(request.user, MEMBERS_LIFECYCLE, member.organization) or (
         member.transit_organization_id is not None
@@ -75,7 +111,9 @@ def _detail(request, member, form, status=200, correction_form=None):
     corrections = list(member.correction_requests.order_by("-created_at")[:10]) if own else []
     context = {"member": member, "events": events, "form": form, "may_record": may_record,
                "own": own, "corrections": corrections,
-               "correction_form": correction_form or CorrectionForm()}  # fmt: skip
+               "correction_form": correction_form or CorrectionForm(),
+               "may_edit": can(request.user, MEMBERS_EDIT, member.organization),
+               "photo_form": photo_form or PhotoForm()}  # fmt: skip
     return render(request, "members/member_detail.html", context, status=status)
 
 
@@ -146,3 +184,43 @@ def resolve_correction(request, pk: int):
     if ok:
         messages.success(request, f"Đã xử lý đề nghị của {req.member.full_name}.")
     return redirect("members:work_queues")
+
+
+@require_POST
+def set_photo(request, pk: int):
+    """Upload a new portrait (office or admin: members.edit); the service checks the file."""
+    member = get_member_for_user(request.user, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        ok, _ = call_service(
+            form, records.set_photo, actor=request.user, member=member,
+            upload=form.cleaned_data["photo"], reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+        if ok:
+            messages.success(request, "Đã cập nhật ảnh chân dung.")
+            return redirect("members:detail", pk=member.pk)
+    return _detail(request, member, EventForm(), status=400, photo_form=form)
+
+
+@require_GET
+def photo(request, pk: int):
+    """The portrait, to whoever may read the record. Photos are confidential like the
+    record, so they never sit under the public MEDIA_URL; each read is audited."""
+    return photo_response(request, get_member_for_user(request.user, pk))
+
+
+def photo_response(request, member):
+    """Stream `member`'s photo (already loaded through access) and audit the read; the
+    page and the API both answer with this."""
+    if not member.photo:
+        raise Http404("Đảng viên chưa có ảnh chân dung.")
+    try:
+        handle = member.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy ảnh chân dung.") from None
+    record(action="members.photo_viewed", request=request, target=member)
+    response = FileResponse(handle, content_type="image/jpeg", filename="anh-chan-dung.jpg")
+    # Browsers may keep it, shared caches and proxies may not. The page links it with
+    # the record's update time, so a new photo is a new URL.
+    response["Cache-Control"] = "private, max-age=600"
+    return response

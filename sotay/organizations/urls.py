@@ -5,6 +5,9 @@ from sotay.organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("nhap/", views.import_organizations, name="import"),
+    path("nhap/ap-dung/", views.apply_import, name="apply_import"),
+    path("nhap/mau.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/con/", views.children, name="children"),
     path("<int:pk>/quan-ly/", views.manage, name="manage"),

@@ -1,23 +1,28 @@
 """Tree browser (children loaded on demand with htmx), organisation page and the
 management forms (rename, add child, move, merge, terms, seats)."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sotay.accounts.permissions import (
     ACCOUNTS_MANAGE,
     MEMBERS_VIEW,
     NOTICES_SEND,
     ORG_MANAGE,
+    REPORTS_VIEW,
     ROLES_GRANT,
     can,
 )
+from sotay.core import staging
 from sotay.core.services import call_service, call_with_message
+from sotay.core.xlsx import XLSX_MIME
 from sotay.members.models import Member, MemberStatus
-from sotay.organizations import forms, services
+from sotay.organizations import forms, imports, services
 from sotay.organizations.access import find_organization_by_code, get_organization_for_user
 from sotay.organizations.models import Organization, OrgType, Seat, Term
 from sotay.organizations.queries import children_of, current_seats, member_counts, tree_roots_for
@@ -41,7 +46,8 @@ DETAIL_CHILDREN = 30
 @require_GET
 def tree(request):
     roots = _labelled(list(tree_roots_for(request.user)[:200]))
-    return render(request, "organizations/tree.html", {"roots": roots, "base": _tree_base()})
+    context = {"roots": roots, "base": _tree_base(), "may_import": can(request.user, ORG_MANAGE)}
+    return render(request, "organizations/tree.html", context)
 
 
 @require_GET
@@ -84,6 +90,7 @@ def detail(request, pk: int):
         "can_members": can(user, MEMBERS_VIEW, org),
         "can_notify": can(user, NOTICES_SEND, org),
         "can_roles": can(user, ROLES_GRANT, org),
+        "can_reports": can(user, REPORTS_VIEW, org),
     }
     return render(request, "organizations/organization_detail.html", context)
 
@@ -264,3 +271,59 @@ def end_seat(request, pk: int, seat_id: int):
     if ok:
         messages.success(request, "Đã kết thúc chức vụ.")
     return redirect("organizations:manage", pk=org.pk)
+
+
+# ------------------------------------------------------------------- Excel import
+
+
+class OrgImportForm(django_forms.Form):
+    file = django_forms.FileField(label="Tệp Excel (.xlsx, tối đa 5 MB)")
+
+
+def _require_import(request):
+    if not can(request.user, ORG_MANAGE):
+        raise PermissionDenied("Bạn không có quyền thêm tổ chức.")
+
+
+@require_GET
+def import_template(request):
+    _require_import(request)
+    response = FileResponse(
+        imports.template_workbook(), as_attachment=True, filename="mau-nhap-to-chuc.xlsx",
+        content_type=XLSX_MIME,
+    )  # fmt: skip
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_organizations(request):
+    """Upload → dry run (everything created then rolled back) → apply."""
+    _require_import(request)
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    plan, token, status = staging.check_and_stage(
+        request,
+        form,
+        lambda data, _cleaned: (imports.plan_import(actor=request.user, data=data), {}),
+        kind="organizations",
+    )
+    context = {"form": form, "plan": plan, "token": token}
+    return render(request, "organizations/org_import.html", context, status=status)
+
+
+@require_POST
+def apply_import(request):
+    _require_import(request)
+    plan, refused = staging.apply_staged(
+        request,
+        lambda data, meta: imports.apply_import(
+            actor=request.user, data=data, file_name=meta["name"]
+        ),
+        kind="organizations",
+    )
+    if refused is not None:
+        context = {"form": OrgImportForm(), "plan": refused, "token": None}
+        return render(request, "organizations/org_import.html", context, status=409)
+    if plan is None:
+        return redirect("organizations:import")
+    messages.success(request, f"Đã thêm {len(plan.new)} tổ chức.")
+    return redirect("organizations:tree")

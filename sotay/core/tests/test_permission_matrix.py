@@ -5,8 +5,12 @@ user may see but whose action they lack answers 403; a pending account is sent t
 waiting page whatever it asks for.
 """
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from sotay.core.testing import PERSONAS, make_member
 
@@ -45,8 +49,16 @@ CASES = [
     ("organizations:manage", "other_province", expect(404, admin=200)),
     ("members:list", None, expect(200, member=403, probationary=403, outsider=403)),
     ("members:work_queues", None, expect(403, secretary=200, office=200, admin=200)),
+    ("members:import", None, expect(403, secretary=200, office=200, admin=200)),
+    ("organizations:import", None, expect(403, office=200, admin=200)),
+    ("organizations:import_template", None, expect(403, office=200, admin=200)),
+    ("members:import_template", None, expect(403, secretary=200, office=200, admin=200)),
+    ("members:export", None, expect(403, office=200, admin=200)),
     ("members:detail", "member_record", expect(200, probationary=404, outsider=404)),
     ("members:detail", "foreign_record", expect(404, admin=200)),
+    # The portrait follows the record (scoped_world gives both records a photo).
+    ("members:photo", "member_record", expect(200, probationary=404, outsider=404)),
+    ("members:photo", "foreign_record", expect(404, admin=200)),
     ("audit:list", None, expect(403, inspector=200, admin=200)),
     ("accounts:registrations", None, expect(403, secretary=200, office=200, admin=200)),
     (
@@ -68,6 +80,35 @@ CASES = [
         expect(403, outsider=404, secretary=200, office=200, admin=200),
     ),
     ("notifications:send", "other_province", expect(404, admin=200)),
+    # Statistics: reports.view (secretary, officer, office, inspector, admin) in scope.
+    (
+        "reports:index",
+        None,
+        expect(
+            403,
+            secretary=302,
+            commune_officer=302,
+            province_officer=302,
+            office=302,
+            inspector=302,
+            admin=200,
+        ),
+    ),
+    ("reports:organization", "branch", expect(200, member=403, probationary=403, outsider=404)),
+    (
+        "reports:organization",
+        "commune",
+        expect(
+            404, commune_officer=200, province_officer=200, office=200, inspector=200, admin=200
+        ),
+    ),
+    ("reports:organization", "other_province", expect(404, admin=200)),
+    (
+        "reports:organization_xlsx",
+        "branch",
+        expect(200, member=403, probationary=403, outsider=404),
+    ),
+    ("reports:organization_xlsx", "other_province", expect(404, admin=200)),
 ]
 
 
@@ -82,9 +123,21 @@ def _args(world, which):
 
 
 @pytest.fixture
-def scoped_world(world):
+def scoped_world(world, settings, tmp_path):
     world._foreign = make_member(world.other_province, "Người Ngoài Tỉnh")
+    settings.MEDIA_ROOT = str(tmp_path)
+    for person in (world.member.member, world._foreign):
+        person.photo.save("p.jpg", ContentFile(_JPEG))
     return world
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 160), "gray").save(out, "JPEG")
+    return out.getvalue()
+
+
+_JPEG = _jpeg()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
