@@ -255,6 +255,7 @@ class Row:
     count: int
     percent: Decimal | None  # of the dimension's base; None when it has no share
     short: str = ""  # a shorter label for a chart's axis
+    list_url: str = ""  # the member list of the people counted (set by the page)
 
 
 @dataclass

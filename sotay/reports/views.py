@@ -8,19 +8,23 @@ reveals nothing its reader could not already open (DOMAIN §9 audits access to r
 An export is recorded, because a file leaves the system and travels on.
 """
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from sotay.accounts.permissions import REPORTS_VIEW, can, orgs_where
+from sotay.accounts.permissions import MEMBERS_VIEW, REPORTS_VIEW, can, orgs_where
 from sotay.audit.services import record
 from sotay.organizations.models import Organization
 from sotay.reports.access import get_reported_organization_for_user
 from sotay.reports.exports import XLSX_MIME, statistics_workbook
-from sotay.reports.queries import organization_statistics
+from sotay.reports.queries import OTHER, UNKNOWN, organization_statistics
 
 NO_REPORTS = "Bạn không có quyền xem thống kê ở tổ chức nào."
 
@@ -47,6 +51,34 @@ def _ancestors_in_scope(user, org: Organization) -> list[Organization]:
     return [a for a in ancestors if can(user, REPORTS_VIEW, a)]
 
 
+# Statistics dimension → the member list's filter that lists the people behind a count.
+LIST_FILTERS = {"status": "status", "sex": "sex", "age": "age", "party": "party_age",
+                "theory": "theory", "ethnicity": "ethnicity"}  # fmt: skip
+
+
+def _link_counts(user, org: Organization, stats) -> None:
+    """Give each count a link to the filtered member list (the people behind the number),
+    for readers who may open that list here."""
+    if not can(user, MEMBERS_VIEW, org):
+        return
+    base = reverse("members:list")
+    for d in [stats.statuses, *stats.dimensions]:
+        param = LIST_FILTERS.get(d.key)
+        if param is None:
+            continue
+        rows = []
+        for r in d.rows:
+            value = "chua" if d.key == "theory" and r.key == "" else r.key
+            if r.count and value not in ("", UNKNOWN, OTHER):
+                # Every dimension but the status counts the active roll only.
+                query = {"org": org.pk, param: value}
+                if d.key != "status":
+                    query["status"] = "dang-sinh-hoat"
+                r = replace(r, list_url=f"{base}?{urlencode(query)}")
+            rows.append(r)
+        d.rows = rows
+
+
 def _charts(stats) -> dict:
     """The data of each bar chart, for `json_script` (the tables carry the same)."""
     return {
@@ -64,6 +96,7 @@ def _charts(stats) -> dict:
 def organization(request, pk: int):
     org = get_reported_organization_for_user(request.user, pk)
     stats, children = organization_statistics(org)
+    _link_counts(request.user, org, stats)
     context = {
         "org": org,
         "stats": stats,

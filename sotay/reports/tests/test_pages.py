@@ -191,3 +191,21 @@ def test_text_in_the_export_never_becomes_a_formula(stats_tree, login):
     sheet = load_workbook(io.BytesIO(response.content))["Thống kê"]
     cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_each_count_links_to_the_people_behind_it(stats_tree, login):
+    """A figure opens the member list with the same filter over the same subtree, and
+    that list holds exactly as many people as the figure says."""
+    client = login(stats_tree.officer)
+    stats = client.get(page(stats_tree.commune)).context["stats"]
+    links = {(d.key, r.key): (r.count, r.list_url)
+             for d in [stats.statuses, *stats.dimensions] for r in d.rows}  # fmt: skip
+    checked = 0
+    for (dimension, _key), (count, url) in links.items():
+        if not url:
+            continue
+        listed = client.get(url).context["page"].items
+        assert len(listed) == count, (dimension, url)
+        checked += 1
+    assert checked >= 12
+    assert not any(url for (dimension, _k), (_n, url) in links.items() if dimension == "religion")
