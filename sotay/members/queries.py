@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from sotay.accounts.permissions import MEMBERS_VIEW, scope_q
@@ -81,6 +83,20 @@ def filter_members(queryset: QuerySet[Member], f: dict, today: dt.date) -> Query
         if on_or_before:
             queryset = queryset.filter(party_since__lte=on_or_before)
     return queryset
+
+
+def preselected(queryset: QuerySet[Member]) -> QuerySet[Member]:
+    """The same rows, found first through the subtree index and handed to the sorted page
+    as an id array. For a filtered list of a commune PostgreSQL otherwise walks the whole
+    city's name index looking for matches (65 ms at Hà Nội scale; 11 ms this way). Only
+    for subtrees below the city: over the whole city the array would hold 10,000s of ids."""
+    if connection.vendor != "postgresql":
+        return queryset
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    in_array = RawSQL(  # noqa: S611 - SQL compiled by the ORM; values stay parameters
+        f"members_member.id = ANY(ARRAY({sql}))", params, output_field=BooleanField()
+    )
+    return Member.objects.filter(in_array)
 
 
 def work_queues_for(user, today) -> dict[str, list]:

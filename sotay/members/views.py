@@ -16,6 +16,7 @@ from sotay.accounts.permissions import (
     MEMBERS_LIFECYCLE,
     MEMBERS_VIEW,
     can,
+    orgs_where,
 )
 from sotay.accounts.queries import pending_registrations_for
 from sotay.audit.services import record
@@ -30,6 +31,7 @@ from sotay.members.queries import (
     filter_members,
     members_visible_to,
     open_corrections_for,
+    preselected,
     search_members,
     work_queues_for,
 )
@@ -60,13 +62,25 @@ def _listing(request):
     return filters, values, org, qs, described or "toàn bộ"
 
 
+def _below_city(user, org) -> bool:
+    """Whether the list covers subtrees below the top level only (a commune, a branch)."""
+    if org is not None:
+        return org.depth >= 2
+    roots = orgs_where(user, MEMBERS_VIEW)
+    return roots is not None and all(len(p) >= 2 * Organization.steplen for p in roots)
+
+
 @require_GET
 def member_list(request):
     if not can(request.user, MEMBERS_VIEW):
         raise PermissionDenied("Bạn không có quyền xem danh sách đảng viên.")
     filters, values, org, qs, described = _listing(request)
     q = values["q"]
-    qs = capped(qs, q).select_related("organization").order_by("name_sort", "id")
+    if q:
+        qs = capped(qs, q)
+    elif len(values) > 1 and _below_city(request.user, org):
+        qs = preselected(qs)
+    qs = qs.select_related("organization").order_by("name_sort", "id")
     page = page_of(qs, request.GET.get("page"), PER_PAGE, count=False)
     at_cap = (
         bool(q)
