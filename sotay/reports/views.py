@@ -104,6 +104,7 @@ def organization(request, pk: int):
         "ancestors": _ancestors_in_scope(request.user, org),
         "charts": _charts(stats),
         "chart_keys": [d.key for d in stats.dimensions if d.chart and d.base],
+        "may_list": can(request.user, MEMBERS_VIEW, org),
     }
     return render(request, "reports/organization_statistics.html", context)
 

@@ -209,3 +209,32 @@ def test_each_count_links_to_the_people_behind_it(stats_tree, login):
         checked += 1
     assert checked >= 12
     assert not any(url for (dimension, _k), (_n, url) in links.items() if dimension == "religion")
+
+
+def test_a_rolled_up_page_is_rendered_once_and_served_again(stats_tree, login, monkeypatch):
+    from django.template.engine import Engine
+
+    from sotay.reports import queries
+
+    monkeypatch.setattr(queries, "ROLLUP_THRESHOLD_SECONDS", -1)  # every count is kept
+    rendered = []
+    real = Engine.get_template
+
+    def spy(self, name):
+        rendered.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(Engine, "get_template", spy)
+    client = login(stats_tree.officer)
+    first = client.get(page(stats_tree.commune))
+    assert first.context["stats"].rolled_up is False  # counted now, kept for 5 minutes
+    rendered.clear()
+    second = client.get(page(stats_tree.commune))
+    assert second.context["stats"].rolled_up is True
+    assert "reports/_statistics_body.html" in rendered  # the roll-up's first rendering
+    rendered.clear()
+    third = client.get(page(stats_tree.commune))
+    assert "reports/_statistics_body.html" not in rendered  # from the fragment cache
+    body = third.content.decode()
+    assert "6/8 = 75,00 %" in body and 'href="/dang-vien/?org=' in body
+    assert second.content.decode().count("<tr") == body.count("<tr") > 20
