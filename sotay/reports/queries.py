@@ -63,6 +63,8 @@ from sotay.reports.formatting import percent
 # that a five-minute-old figure is worth far more than the scan it saves.
 ROLLUP_THRESHOLD_SECONDS = 0.05
 ROLLUP_SECONDS = 300
+# The previous roll-up, served while one request recounts an expired one.
+STALE_SECONDS = 3600
 # A subtree with this many members on the roll is "big": its accounts are hash-joined
 # rather than looked up one by one (an index probe costs ~2.5 µs, reading the whole
 # users table ~200 ms), and only one request at a time counts it.
@@ -222,6 +224,7 @@ def counts(org: Organization, today: dt.date) -> tuple[Counts, bool]:
         result = count_roll(org, today, statuses)
         if time.monotonic() - started > ROLLUP_THRESHOLD_SECONDS:
             cache.set(key, result, ROLLUP_SECONDS)
+            cache.set(f"{key}:last", result, STALE_SECONDS)
     finally:
         if lock:
             cache.delete(lock)
@@ -234,6 +237,11 @@ def _single_flight(key: str) -> tuple[str | None, Counts | None]:
     lock = f"{key}:counting"
     if cache.add(lock, 1, LOCK_SECONDS):
         return lock, None
+    # Someone is recounting an expired roll-up: serve the previous one meanwhile rather
+    # than hold every request for the seconds a city count takes.
+    previous = cache.get(f"{key}:last")
+    if previous is not None:
+        return None, previous
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.1)

@@ -243,6 +243,23 @@ def test_a_big_subtree_is_counted_by_one_request_at_a_time(stats_tree, monkeypat
     assert len(ctx) == 1  # its own status count only, not the two big scans
 
 
+def test_while_an_expired_roll_up_is_recounted_the_previous_one_is_served(stats_tree, monkeypatch):
+    from django.core.cache import cache
+
+    org = stats_tree.commune
+    monkeypatch.setattr(queries, "BIG_SUBTREE", 0)
+    monkeypatch.setattr(queries, "ROLLUP_THRESHOLD_SECONDS", -1)
+    key = f"reports:stats:{org.pk}:{org.path}:{TODAY.isoformat()}"
+    first, _ = queries.counts(org, TODAY)
+    cache.delete(key)  # the five minutes are over
+    assert cache.add(f"{key}:counting", 1)  # and another request is recounting
+    monkeypatch.setattr(queries.time, "sleep", lambda _s: pytest.fail("must not wait"))
+    with CaptureQueriesContext(connection) as ctx:
+        got, cached = queries.counts(org, TODAY)
+    assert cached and got.computed_at == first.computed_at
+    assert len(ctx) == 1  # its own status count only
+
+
 def test_the_counting_lock_is_released(stats_tree, monkeypatch):
     from django.core.cache import cache
 
