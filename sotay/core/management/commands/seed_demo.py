@@ -9,8 +9,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sotay.accounts.models import AccountStatus, Role, RoleGrant, User
+from sotay.core.management.commands.seed_scale import (
+    EDUCATION,
+    ETHNICITY,
+    RELIGION,
+    THEORY,
+    sampler,
+)
+from sotay.core.management.commands.seed_scale import (
+    RESIDENTIAL as RESIDENTIAL_KIND,
+)
 from sotay.core.names import random_name
-from sotay.members.models import Member, MemberStatus, Sex
+from sotay.members.imports import opening
+from sotay.members.models import EventKind, Member, MemberEvent, MemberStatus, Sex
 from sotay.organizations.models import Organization, OrgType, Position, Seat, Term
 
 PASSWORD = "Demo@2026"  # noqa: S105 - published demo password
@@ -114,7 +125,58 @@ class Command(BaseCommand):
                         organization=b,
                     ).fill_derived()
                 )  # fmt: skip
+        # The member sheet from the scale data's distributions, on a stream of its own so
+        # names and branches stay what they were.
+        sheet_rng = random.Random(2027)  # noqa: S311 - demo data
+        ethnicity, religion = sampler(sheet_rng, ETHNICITY), sampler(sheet_rng, RELIGION)
+        education, theory = (
+            sampler(sheet_rng, EDUCATION[RESIDENTIAL_KIND]),
+            sampler(sheet_rng, THEORY[RESIDENTIAL_KIND]),
+        )
+        for m in members:
+            m.ethnicity, m.religion, m.education, m.political_theory = (
+                ethnicity(),
+                religion(),
+                education(),
+                theory(),
+            )
         Member.objects.bulk_create(members, batch_size=500)
+        # Each record's history starts with the standing it was brought in with.
+        events = []
+        for m in Member.objects.filter(card_number__in=[x.card_number for x in members]):
+            first = opening(
+                {
+                    "joined_on": m.joined_on,
+                    "admission_decided_on": None,
+                    "full_on": m.full_on,
+                    "status": MemberStatus.FULL if m.full_on else MemberStatus.PROBATIONARY,
+                },
+                "Dữ liệu mẫu",
+            )
+            if first:
+                events.append(
+                    MemberEvent(
+                        member=m,
+                        kind=EventKind.RECORD_OPENED,
+                        effective_on=first[0],
+                        organization_id=m.organization_id,
+                        note=first[1],
+                    )
+                )
+            if m.status == MemberStatus.EXEMPT:
+                events.append(
+                    MemberEvent(
+                        member=m,
+                        kind=EventKind.EXEMPTION,
+                        effective_on=today,
+                        decided_on=today,
+                        deciding_body="Chi bộ",
+                        decision_number="01-QĐ/CB",
+                        organization_id=m.organization_id,
+                        note="Dữ liệu mẫu",
+                    )
+                )
+        MemberEvent.objects.bulk_create(events, batch_size=1000)
 
         by_branch: dict[int, list[Member]] = {}
         for m in Member.objects.filter(status=MemberStatus.FULL).order_by("pk"):
