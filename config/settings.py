@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sotay.audit",
     "sotay.notifications",
     "sotay.reports",
+    "sotay.documents",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("nhat-ky/", include("sotay.audit.urls")),
     path("thong-bao/", include("sotay.notifications.urls")),
     path("thong-ke/", include("sotay.reports.urls")),
+    path("van-ban/", include("sotay.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

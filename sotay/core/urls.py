@@ -6,7 +6,6 @@ from sotay.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("van-ban/", views.section, {"key": "documents"}, name="documents"),
     path("sinh-hoat/", views.section, {"key": "meetings"}, name="meetings"),
     path("hoc-tap/", views.section, {"key": "learning"}, name="learning"),
     path("healthz", login_not_required(views.healthz), name="healthz"),

@@ -24,7 +24,6 @@ def home(request):
 
 
 SECTIONS = {
-    "documents": ("Văn bản", "Thư viện văn bản, nghị quyết, chỉ thị của các cấp ủy."),
     "meetings": ("Sinh hoạt", "Lịch sinh hoạt chi bộ, điểm danh, biểu quyết và biên bản."),
     "learning": ("Học tập", "Chương trình học tập nghị quyết, bài giảng và trắc nghiệm."),
 }

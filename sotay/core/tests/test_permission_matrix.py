@@ -13,6 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from sotay.core.testing import PERSONAS, make_member
+from sotay.documents.testing import library_for_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,26 @@ def expect(default, **overrides):
 # (url name, which object, expected status per persona). "pending" is handled below.
 CASES = [
     ("core:home", None, ALL_OK),
-    ("core:documents", None, ALL_OK),
+    ("documents:library", None, ALL_OK),
+    # Documents: a published one for branch B1, a committee-only one and a draft for C1.
+    ("documents:detail", "doc_branch", expect(200, outsider=404)),
+    (
+        "documents:detail",
+        "doc_committee",
+        expect(
+            404,
+            secretary=200,
+            commune_officer=200,
+            province_officer=200,
+            office=200,
+            inspector=200,
+            admin=200,
+        ),
+    ),
+    ("documents:detail", "doc_draft", expect(404, office=200, admin=200)),
+    ("documents:create", None, expect(403, office=200, admin=200)),
+    ("documents:edit", "doc_draft", expect(404, office=200, admin=200)),
+    ("documents:edit", "doc_branch", expect(403, outsider=404, office=302, admin=302)),
     ("accounts:profile", None, ALL_OK),
     ("accounts:api_tokens", None, ALL_OK),
     ("accounts:change_password", None, ALL_OK),
@@ -119,12 +139,15 @@ def _args(world, which):
         return [world.member.member_id]
     if which == "foreign_record":
         return [world._foreign.pk]
+    if which.startswith("doc_"):
+        return [world._docs[which].pk if hasattr(world, "_docs") else 1]
     return [getattr(world, which).pk]
 
 
 @pytest.fixture
 def scoped_world(world, settings, tmp_path):
     world._foreign = make_member(world.other_province, "Người Ngoài Tỉnh")
+    world._docs = library_for_matrix(world)
     settings.MEDIA_ROOT = str(tmp_path)
     for person in (world.member.member, world._foreign):
         person.photo.save("p.jpg", ContentFile(_JPEG))

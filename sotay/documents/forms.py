@@ -1,0 +1,75 @@
+from django import forms
+
+from sotay.documents.models import AudienceLevel, DocumentKind, LinkRelation
+
+CENTRAL_BODIES = ("Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư")
+
+
+class DocumentForm(forms.Form):
+    """The draft's fields; the service checks scope, secrecy and formats."""
+
+    kind = forms.ChoiceField(label="Loại văn bản", choices=DocumentKind.choices)
+    symbol = forms.CharField(
+        label="Số hiệu",
+        required=False,
+        max_length=50,
+        help_text="Ví dụ 52-NQ/TW. Để trống nếu văn bản không có số.",
+    )
+    title = forms.CharField(label="Tiêu đề", max_length=500)
+    summary = forms.CharField(
+        label="Trích yếu", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    issuer_code = forms.CharField(
+        label="Cấp ủy ban hành (mã tổ chức)",
+        required=False,
+        max_length=32,
+        help_text="Để trống nếu cơ quan ban hành là cơ quan Trung ương.",
+    )
+    issuer_name = forms.CharField(
+        label="Cơ quan ban hành (Trung ương)",
+        required=False,
+        max_length=255,
+        help_text="Ví dụ: Bộ Chính trị, Ban Bí thư, Ban Chấp hành Trung ương.",
+    )
+    issued_on = forms.DateField(
+        label="Ngày ban hành", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_on = forms.DateField(
+        label="Ngày hiệu lực", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    body = forms.CharField(
+        label="Nội dung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Văn bản thuần; dòng tiêu đề (Chương, Điều, I., 1.) tạo mục lục.",
+    )
+    tags = forms.CharField(
+        label="Từ khóa", required=False, max_length=255, help_text="Cách nhau bởi dấu phẩy."
+    )
+    audience_code = forms.CharField(label="Gửi tới (mã tổ chức)", max_length=32)
+    audience_level = forms.ChoiceField(
+        label="Đối tượng đọc", choices=AudienceLevel.choices, initial=AudienceLevel.ALL
+    )
+    secret = forms.BooleanField(
+        label="Văn bản có độ mật (Mật, Tối mật, Tuyệt mật)",
+        required=False,
+        help_text="Tài liệu mật không được đưa lên hệ thống này.",
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp đính kèm (PDF hoặc DOCX, tối đa 20 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do thu hồi", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LinkForm(forms.Form):
+    relation = forms.ChoiceField(label="Quan hệ", choices=LinkRelation.choices)
+    target_symbol = forms.CharField(label="Số hiệu văn bản liên quan", max_length=50)

@@ -1,0 +1,395 @@
+"""Library screens: the list with search and filters, the reader, attachment download,
+bookmarks, and the office's draft / publish / withdraw forms."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
+from sotay.core.pagination import page_of
+from sotay.core.services import call_service, call_with_message
+from sotay.documents import services
+from sotay.documents.access import get_attachment_for_user, get_document_for_user
+from sotay.documents.forms import (
+    CENTRAL_BODIES,
+    AttachmentForm,
+    DocumentForm,
+    LinkForm,
+    WithdrawForm,
+)
+from sotay.documents.models import (
+    Bookmark,
+    DocumentKind,
+    DocumentLink,
+    DocumentState,
+)
+from sotay.documents.queries import (
+    SearchError,
+    bookmarked_by,
+    documents_visible_to,
+    editable_by,
+    search_documents,
+)
+from sotay.documents.text import body_blocks, normalize_symbol
+from sotay.organizations.access import find_organization_by_code
+from sotay.organizations.models import Organization
+
+PER_PAGE = 20
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def library(request):
+    user = request.user
+    is_editor = can(user, CONTENT_PUBLISH)
+    qs = documents_visible_to(user)
+    state = request.GET.get("state") if is_editor else None
+    if state in DocumentState.values:
+        qs = editable_by(user, qs).filter(state=state)
+    else:
+        state = DocumentState.PUBLISHED
+        qs = qs.filter(state=state)
+    filters = {
+        "kind": request.GET.get("kind", ""),
+        "year": _int(request.GET.get("year")),
+        "issuer": request.GET.get("issuer", ""),
+        "saved": request.GET.get("saved") == "1",
+        "state": state,
+    }
+    if filters["kind"] in DocumentKind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters["year"]:
+        qs = qs.filter(issued_on__year=filters["year"])
+    issuer = filters["issuer"]
+    if issuer.startswith("org-") and _int(issuer[4:]):
+        qs = qs.filter(issuer_org_id=_int(issuer[4:]))
+    elif issuer:
+        qs = qs.filter(issuer_name=issuer)
+    if filters["saved"]:
+        qs = bookmarked_by(user, qs)
+    text = request.GET.get("q", "").strip()
+    error = ""
+    if text:
+        try:
+            qs = search_documents(qs, text)
+        except SearchError as exc:
+            error, qs = exc.message, qs.none()
+    else:
+        qs = qs.order_by("-published_at", "-created_at", "-pk")
+    page = page_of(qs.defer("body", "search_text"), request.GET.get("page"), PER_PAGE, False)
+    issuer_orgs = Organization.objects.filter(
+        pk__in=documents_visible_to(user)
+        .filter(state=DocumentState.PUBLISHED, issuer_org__isnull=False)
+        .values("issuer_org_id")[:200]
+    ).only("pk", "name")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "page": page,
+            "q": text[:200],
+            "error": error,
+            "filters": filters,
+            "kinds": DocumentKind.choices,
+            "issuers": [(n, n) for n in CENTRAL_BODIES]
+            + [(f"org-{o.pk}", o.name) for o in issuer_orgs],
+            "states": DocumentState.choices,
+            "is_editor": is_editor,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def detail(request, pk: int):
+    user = request.user
+    document = get_document_for_user(user, pk)
+    services.record_read(user=user, document=document)
+    blocks = body_blocks(document.body)
+    toc = [b for b in blocks if b["heading"]]
+    visible = documents_visible_to(user).filter(state=DocumentState.PUBLISHED)
+    links_out = DocumentLink.objects.filter(source=document, target__in=visible).select_related(
+        "target"
+    )
+    links_in = DocumentLink.objects.filter(target=document, source__in=visible).select_related(
+        "source"
+    )
+    related = [(link.get_relation_display(), link.target) for link in links_out]
+    related += [
+        (f"Được {link.get_relation_display().lower()} bởi", link.source) for link in links_in
+    ]
+    if not related and document.tags:
+        # No declared link: suggest the newest documents sharing the first tag.
+        first = document.tag_list[0]
+        related = [
+            ("Cùng chủ đề", d)
+            for d in visible.filter(tags__icontains=first)
+            .exclude(pk=document.pk)
+            .defer("body", "search_text")
+            .order_by("-published_at")[:3]
+        ]
+    can_edit = can(user, CONTENT_PUBLISH, document.audience_org)
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "blocks": blocks,
+            "toc": toc if len(toc) >= 3 else [],
+            "attachments": list(document.attachments.order_by("pk")),
+            "bookmarked": Bookmark.objects.filter(user=user, document=document).exists(),
+            "related": related,
+            "can_edit": can_edit,
+            "withdraw_form": WithdrawForm() if can_edit else None,
+            "link_form": LinkForm() if can_edit else None,
+        },
+    )
+
+
+@require_GET
+def attachment(request, pk: int, attachment_pk: int):
+    """The file, to whoever may open the document; never under MEDIA_URL."""
+    item = get_attachment_for_user(request.user, pk, attachment_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp đính kèm.") from None
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        filename=item.original_name,
+        as_attachment=item.content_type != item.FileType.PDF,
+    )
+    response["Cache-Control"] = "private, max-age=600"
+    return response
+
+
+@require_POST
+def bookmark(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    kept = services.toggle_bookmark(user=request.user, document=document)
+    messages.success(request, "Đã lưu vào mục Đọc sau." if kept else "Đã bỏ khỏi mục Đọc sau.")
+    return redirect("documents:detail", pk=document.pk)
+
+
+def _require_publisher(user, document=None):
+    org = document.audience_org if document is not None else None
+    if not can(user, CONTENT_PUBLISH, org):
+        raise PermissionDenied("Bạn không có quyền ban hành văn bản.")
+
+
+def _resolve_orgs(request, form) -> dict | None:
+    """Turn the codes typed in the form into organisations the user may publish to."""
+    data = form.cleaned_data
+    audience = find_organization_by_code(request.user, data["audience_code"], CONTENT_PUBLISH)
+    if audience is None:
+        form.add_error("audience_code", "Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+    issuer = None
+    if data["issuer_code"]:
+        issuer = find_organization_by_code(request.user, data["issuer_code"], CONTENT_PUBLISH)
+        if issuer is None:
+            form.add_error("issuer_code", "Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+    if form.errors:
+        return None
+    fields = {
+        k: data[k]
+        for k in (
+            "kind", "symbol", "title", "summary", "issuer_name", "issued_on", "effective_on",
+            "body", "tags", "audience_level",
+        )
+    }  # fmt: skip
+    fields.update(audience_org=audience, issuer_org=issuer)
+    return fields
+
+
+def create(request):
+    _require_publisher(request.user)
+    initial = {}
+    roots = orgs_where(request.user, CONTENT_PUBLISH)
+    if roots:
+        org = Organization.objects.filter(path=roots[0]).only("code").first()
+        initial = {"audience_code": org.code if org else "", "issuer_code": org.code if org else ""}
+    form = DocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = _resolve_orgs(request, form)
+        if fields is not None:
+            ok, document = call_service(
+                form,
+                services.create_draft,
+                actor=request.user,
+                request=request,
+                secret=form.cleaned_data["secret"],
+                **fields,
+            )
+            if ok:
+                messages.success(request, "Đã lưu bản nháp. Thêm tệp đính kèm rồi ban hành.")
+                return redirect("documents:edit", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form, "document": None})
+
+
+def edit(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    _require_publisher(request.user, document)
+    if document.state != DocumentState.DRAFT:
+        messages.info(request, "Văn bản đã ban hành không sửa được nữa.")
+        return redirect("documents:detail", pk=document.pk)
+    initial = {
+        "kind": document.kind,
+        "symbol": document.symbol,
+        "title": document.title,
+        "summary": document.summary,
+        "issuer_code": document.issuer_org.code if document.issuer_org_id else "",
+        "issuer_name": document.issuer_name,
+        "issued_on": document.issued_on,
+        "effective_on": document.effective_on,
+        "body": document.body,
+        "tags": document.tags,
+        "audience_code": document.audience_org.code,
+        "audience_level": document.audience_level,
+    }
+    form = DocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = _resolve_orgs(request, form)
+        if fields is not None:
+            ok, _ = call_service(
+                form,
+                services.update_draft,
+                actor=request.user,
+                document=document,
+                request=request,
+                secret=form.cleaned_data["secret"],
+                **fields,
+            )
+            if ok:
+                messages.success(request, "Đã lưu bản nháp.")
+                return redirect("documents:edit", pk=document.pk)
+    return render(
+        request,
+        "documents/document_form.html",
+        {
+            "form": form,
+            "document": document,
+            "attachment_form": AttachmentForm(),
+            "attachments": list(document.attachments.order_by("pk")),
+        },
+    )
+
+
+@require_POST
+def add_attachment(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    _require_publisher(request.user, document)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Tệp đính kèm: hãy chọn một tệp PDF hoặc DOCX.")
+        return redirect("documents:edit", pk=document.pk)
+    upload = form.cleaned_data["file"]
+    if upload.size > services.MAX_ATTACHMENT_BYTES:
+        messages.error(request, "Tệp đính kèm: dung lượng tối đa 20 MB.")
+        return redirect("documents:edit", pk=document.pk)
+    ok, item = call_with_message(
+        request,
+        partial(services.add_attachment, request=request),
+        actor=request.user,
+        document=document,
+        data=upload.read(),
+        filename=upload.name,
+    )
+    if ok:
+        if item.extraction_failed:
+            messages.warning(
+                request,
+                f"Đã lưu tệp {item.original_name}, nhưng không đọc được chữ trong tệp: "
+                "nội dung tệp sẽ không tìm kiếm được.",
+            )
+        else:
+            messages.success(request, f"Đã thêm tệp {item.original_name}.")
+    return redirect("documents:edit", pk=document.pk)
+
+
+@require_POST
+def remove_attachment(request, pk: int, attachment_pk: int):
+    item = get_attachment_for_user(request.user, pk, attachment_pk)
+    _require_publisher(request.user, item.document)
+    ok, _ = call_with_message(
+        request,
+        partial(services.remove_attachment, request=request),
+        actor=request.user,
+        attachment=item,
+    )
+    if ok:
+        messages.success(request, "Đã bỏ tệp đính kèm.")
+    return redirect("documents:edit", pk=pk)
+
+
+@require_POST
+def publish(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    _require_publisher(request.user, document)
+    ok, _ = call_with_message(
+        request, partial(services.publish, request=request), actor=request.user, document=document
+    )
+    if ok:
+        messages.success(request, "Đã ban hành văn bản.")
+    return redirect("documents:detail", pk=document.pk)
+
+
+@require_POST
+def withdraw(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    _require_publisher(request.user, document)
+    ok, _ = call_with_message(
+        request,
+        partial(services.withdraw, request=request),
+        actor=request.user,
+        document=document,
+        reason=request.POST.get("reason", ""),
+    )
+    if ok:
+        messages.success(request, "Đã thu hồi văn bản.")
+    return redirect("documents:detail", pk=document.pk)
+
+
+@require_POST
+def link(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    _require_publisher(request.user, document)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Văn bản liên quan: hãy chọn quan hệ và nhập số hiệu.")
+        return redirect("documents:detail", pk=document.pk)
+    symbol = normalize_symbol(form.cleaned_data["target_symbol"])
+    target = (
+        documents_visible_to(request.user)
+        .filter(symbol=symbol, state=DocumentState.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )
+    if target is None:
+        messages.error(request, f"Văn bản liên quan: không tìm thấy văn bản số {symbol}.")
+        return redirect("documents:detail", pk=document.pk)
+    ok, _ = call_with_message(
+        request,
+        services.link_documents,
+        actor=request.user,
+        source=document,
+        target=target,
+        relation=form.cleaned_data["relation"],
+    )
+    if ok:
+        messages.success(request, "Đã liên kết văn bản.")
+    return redirect("documents:detail", pk=document.pk)
