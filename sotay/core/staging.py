@@ -11,11 +11,13 @@ import hashlib
 import secrets
 import time
 
+from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from sotay.core.errors import ServiceError
+from sotay.core.xlsx import ImportRefused, check_upload
 
 MAX_AGE = 3600
 _DIR = "staged"
@@ -79,8 +81,6 @@ def check_and_stage(request, form, run_plan, *, kind: str):
     """The POST of an import page: check the upload, run the dry run `run_plan(data,
     cleaned_data) -> (plan, meta)` and, when there is something to write and no problem,
     stage the file. Returns (plan, token, HTTP status)."""
-    from sotay.core.xlsx import check_upload
-
     plan = token = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,10 +100,6 @@ def apply_staged(request, run_apply, *, kind: str):
     """The POST of an apply button: `run_apply(data, meta) -> plan`. Returns (plan, None)
     on success, after discarding the file; (None, refused plan or None) otherwise, with
     the reason as a flash message."""
-    from django.contrib import messages
-
-    from sotay.core.xlsx import ImportRefused
-
     try:
         data, meta = unstage(request.POST.get("token"), user=request.user, kind=kind)
         plan = run_apply(data, meta)

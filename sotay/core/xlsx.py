@@ -28,6 +28,15 @@ _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def xlsx_response(file, name: str):
+    """A workbook as a download that no cache keeps (member data is confidential)."""
+    from django.http import FileResponse
+
+    response = FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_MIME)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def check_upload(upload, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
     """The bytes of an uploaded .xlsx, or a Vietnamese refusal: too big, not .xlsx by name
     or by content, macro-enabled, encrypted or a zip bomb."""

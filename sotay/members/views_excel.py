@@ -4,8 +4,8 @@ the visible list. Exports and applied imports are audited."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +20,7 @@ from sotay.accounts.permissions import (
 from sotay.audit.services import record
 from sotay.core import staging
 from sotay.core.errors import ServiceError
-from sotay.core.xlsx import XLSX_MIME
+from sotay.core.xlsx import xlsx_response
 from sotay.members import imports
 from sotay.members.excel import export_workbook, template_workbook
 from sotay.members.views import _listing
@@ -31,12 +31,6 @@ from sotay.organizations.models import Organization
 EXPORT_LIMIT = 60_000
 
 
-def _xlsx(file, name: str) -> FileResponse:
-    response = FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_MIME)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _require_import(request):
     if not can(request.user, MEMBERS_IMPORT):
         raise PermissionDenied("Bạn không có quyền nhập hồ sơ đảng viên.")
@@ -45,7 +39,7 @@ def _require_import(request):
 @require_GET
 def import_template(request):
     _require_import(request)
-    return _xlsx(template_workbook(), "mau-nhap-dang-vien.xlsx")
+    return xlsx_response(template_workbook(), "mau-nhap-dang-vien.xlsx")
 
 
 @require_GET
@@ -63,14 +57,14 @@ def export_members(request):
             request,
             f"Danh sách có {count:,} người, quá {EXPORT_LIMIT:,} người cho một tệp; hãy lọc theo tổ chức.".replace(",", "."),
         )  # fmt: skip
-        return redirect(f"{request.path.replace('xuat/', '')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
     title = f"Danh sách đảng viên – {org.name if org else 'trong phạm vi quản lý'} ({described})"
     file, rows = export_workbook(qs, title)
     record(
         action="members.exported", request=request, org_path=org.path if org else "",
         target_label=described[:255], note=f"{rows} đảng viên",
     )  # fmt: skip
-    return _xlsx(file, f"dang-vien-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(file, f"dang-vien-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class ImportForm(forms.Form):

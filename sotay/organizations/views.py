@@ -4,7 +4,6 @@ management forms (rename, add child, move, merge, terms, seats)."""
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +19,7 @@ from sotay.accounts.permissions import (
 )
 from sotay.core import staging
 from sotay.core.services import call_service, call_with_message
-from sotay.core.xlsx import XLSX_MIME
+from sotay.core.xlsx import xlsx_response
 from sotay.members.models import Member, MemberStatus
 from sotay.organizations import forms, imports, services
 from sotay.organizations.access import find_organization_by_code, get_organization_for_user
@@ -288,11 +287,7 @@ def _require_import(request):
 @require_GET
 def import_template(request):
     _require_import(request)
-    response = FileResponse(
-        imports.template_workbook(), as_attachment=True, filename="mau-nhap-to-chuc.xlsx",
-        content_type=XLSX_MIME,
-    )  # fmt: skip
-    return response
+    return xlsx_response(imports.template_workbook(), "mau-nhap-to-chuc.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

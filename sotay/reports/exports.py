@@ -14,7 +14,6 @@ from openpyxl.styles import Font
 
 from sotay.reports.queries import ChildRow, Dimension, MemberStatistics
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 PERCENT_FORMAT = "0.00%"

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET
 
 from sotay.accounts.permissions import MEMBERS_VIEW, REPORTS_VIEW, can, orgs_where
 from sotay.audit.services import record
+from sotay.core.xlsx import XLSX_MIME
 from sotay.organizations.models import Organization
 from sotay.reports.access import get_reported_organization_for_user
-from sotay.reports.exports import XLSX_MIME, statistics_workbook
+from sotay.reports.exports import statistics_workbook
 from sotay.reports.queries import OTHER, UNKNOWN, organization_statistics
 
 NO_REPORTS = "Bạn không có quyền xem thống kê ở tổ chức nào."
