@@ -185,14 +185,51 @@ def main() -> None:
 
     rows.append(("library page, member (first 20)", timed(library, args.runs), 1))
     selective = ["52-NQ/TW", "52 nq tw", "312/KL-ĐU", "ma 004217", "quyet dinh 77 du"]
-    common = ["dang vien", "nghi quyet", "chi bo", "xay dung"]
-    for label, queries in (("search, selective", selective), ("search, common", common)):
+    # Words in ~65 % of all documents, alone and as 2-word phrases.
+    common = ["dang vien", "nghi quyet", "chi bo", "xay dung", "dang vien chi bo", "xay dung dang"]
+    # Matching 500-5,000 of the member's documents (1,000-25,000 of all), some only in
+    # the oldest ones (ma 19…: the last 10,000 loaded), where newest-first walks longest.
+    mid = ["nghi quyet tw", "ma 00", "ma 15", "ma 19", "so 5", "chi thi 5"]
+    # With the library's filters (kind, issue year); 2020 matches nothing.
+    filtered = [
+        ("dang vien", {"kind": "chi_thi"}),
+        ("xay dung", {"issued_on__year": 2024}),
+        ("dang vien", {"issued_on__year": 2020}),
+        ("ma 19", {"kind": "ke_hoach"}),
+        ("52 nq tw", {"issued_on__year": 2025}),
+        ("chi bo", {"kind": "thong_bao", "issued_on__year": 2025}),
+    ]
+    groups = (
+        ("search, selective", [(q, {}) for q in selective]),
+        ("search, common", [(q, {}) for q in common]),
+        ("search, mid-frequency", [(q, {}) for q in mid]),
+        ("search with kind / year filter", filtered),
+    )
+    every = []
+    for label, queries in groups:
         times = []
-        for q in queries:
-            times += timed(lambda q=q: list(search_documents(visible, q)[:21]), args.runs // 5)
+        for q, where in queries:
+            qs = visible.filter(**where)
+            times += timed(
+                lambda q=q, qs=qs: list(search_documents(qs, q).defer("body", "search_text")[:21]),
+                args.runs // 5,
+            )
+        every += times
         rows.append((f"{label} ({len(queries)} queries)", times, len(queries)))
+    rows.append(("search, any query (all of the above)", every, 0))
+
+    from sotay.documents.snippets import annotate_results
+
+    def page_with_snippets(q):
+        items = list(search_documents(visible, q).defer("body", "search_text")[:20])
+        annotate_results(items, q)
+
+    times = []
+    for q in ("dang vien", "nghi quyet tw", "52 nq tw", "ma 15"):
+        times += timed(lambda q=q: page_with_snippets(q), args.runs // 5)
+    rows.append(("search page of 20 + highlighted snippets (4 queries)", times, 4))
     plans = {}
-    for q in ("52 nq tw", "dang vien"):
+    for q in ("52 nq tw", "dang vien", "ma 19"):
         qs = search_documents(visible, q)[:21]
         sql, params = qs.query.sql_with_params()
         with connection.cursor() as cur:
@@ -200,6 +237,8 @@ def main() -> None:
             plans[q] = "\n".join(r[0] for r in cur.fetchall())
     with CaptureQueriesContext(connection) as ctx:
         list(search_documents(visible, "dang vien")[:21])
+    with CaptureQueriesContext(connection) as snip_ctx:
+        page_with_snippets("dang vien")
     pg = connection.cursor().connection.info.server_version
     lines = [
         f"# Bench `documents` — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
@@ -216,7 +255,11 @@ def main() -> None:
             f"| {label} | {len(times)} | {statistics.median(times):.1f} | {p95(times):.1f} "
             f"| {max(times):.1f} |"
         )
-    lines += ["", f"SQL statements per search: {len(ctx)}", ""]
+    lines += [
+        "",
+        f"SQL statements per search: {len(ctx)}; search page with snippets: {len(snip_ctx)}",
+        "",
+    ]
     for q, plan in plans.items():
         lines += [f"Plan for “{q}”:", "", "```", plan, "```", ""]
     out = ROOT / "bench" / "results" / "documents.md"

@@ -52,6 +52,9 @@ def test_member_searches_opens_and_bookmarks_a_document(page, server, world, set
     results = page.locator(".doc-item")
     expect(results).to_have_count(1)  # the sibling branch's document stays hidden
     expect(results.first).to_contain_text("Nghị quyết số 52-NQ/TW")
+    # The typed words are marked on the accented title; a short extract follows.
+    expect(results.first.locator(".doc-title mark")).to_have_text(["Nghị", "quyết", "52"])
+    expect(results.first.locator(".doc-snippet")).to_contain_text("Chủ động tham gia")
     assert is_nfc(results.first.inner_text())
     assert scroll_width(page) <= WIDTH
     shoot(page, "documents_search")

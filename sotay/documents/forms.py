@@ -73,3 +73,22 @@ class WithdrawForm(forms.Form):
 class LinkForm(forms.Form):
     relation = forms.ChoiceField(label="Quan hệ", choices=LinkRelation.choices)
     target_symbol = forms.CharField(label="Số hiệu văn bản liên quan", max_length=50)
+
+
+class RequireForm(forms.Form):
+    """Require a subtree to read a published document by a date."""
+
+    organization_code = forms.CharField(
+        label="Tổ chức phải đọc (mã tổ chức)",
+        max_length=32,
+        help_text="Cả tổ chức này và các tổ chức trực thuộc phải đọc.",
+        widget=forms.TextInput(attrs={"list": "require-orgs", "autocomplete": "off"}),
+    )
+    due_on = forms.DateField(
+        label="Hạn đọc",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Hạn đọc: hãy chọn ngày.",
+            "invalid": "Hạn đọc: ngày không hợp lệ (dd/mm/yyyy).",
+        },
+    )

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,9 @@ class Document(models.Model):
             # newest first.
             models.Index(fields=["state", "path", "-published_at"], name="doc_state_path_pub"),
             models.Index(fields=["-published_at"], name="doc_published"),
+            # The library's year filter on what a reader may see: the year is checked
+            # in the index, so a common word in one year reads only that year's rows.
+            models.Index(fields=["state", "path", "issued_on"], name="doc_state_path_issued"),
         ]
 
     def __str__(self) -> str:
@@ -239,3 +243,43 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} keeps {self.document_id}"
+
+
+class RequiredReading(models.Model):
+    """A publisher requires every member of a subtree to read a published document by
+    `due_on` (issue 4 §3). `path` copies the organisation's tree path, so "required for
+    my branch or any level above it" is one `path IN (ancestors)` query. Written only
+    through documents.services (require_reading, drop_requirement)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="requirements")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("tổ chức phải đọc"),
+        on_delete=models.PROTECT,
+        related_name="required_readings",
+    )
+    path = models.CharField(max_length=255, editable=False)
+    due_on = models.DateField(_("hạn đọc"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản cần đọc")
+        verbose_name_plural = _("văn bản cần đọc")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "organization"], name="doc_required_once"),
+        ]
+        indexes = [models.Index(fields=["path", "due_on"], name="doc_required_path_due")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} required for {self.organization_id} by {self.due_on}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()

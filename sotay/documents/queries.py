@@ -14,22 +14,33 @@ Who reads what (docs/permissions.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
+    Exists,
     Expression,
     ExpressionWrapper,
+    F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
+from sotay.accounts.models import AccountStatus, User
 from sotay.accounts.permissions import (
     CONTENT_PUBLISH,
     MEMBER,
@@ -39,13 +50,28 @@ from sotay.accounts.permissions import (
     is_superadmin,
     scope_q,
 )
-from sotay.documents.models import AudienceLevel, Bookmark, Document, DocumentState
+from sotay.documents.models import (
+    AudienceLevel,
+    Bookmark,
+    Document,
+    DocumentKind,
+    DocumentRead,
+    DocumentState,
+    RequiredReading,
+)
 from sotay.documents.text import symbol_key, words
+from sotay.members.models import Member, MemberStatus
+from sotay.organizations.models import Organization
+from sotay.reports.formatting import percent
 
 STEP = 4  # Organization.steplen
 MAX_QUERY = 200
 # More matches than this and a query is "common": newest first instead of by relevance.
 COMMON = 500
+# A common query walks the newest documents when DENSE_PAGE of its matches are among the
+# DENSE_WINDOW newest of the table (queries._newest_first).
+DENSE_WINDOW = 10_000
+DENSE_PAGE = 21
 
 
 def ancestors_or_self(path: str) -> list[str]:
@@ -79,6 +105,24 @@ def editable_by(user, qs: QuerySet[Document]) -> QuerySet[Document]:
 
 def bookmarked_by(user, qs: QuerySet[Document]) -> QuerySet[Document]:
     return qs.filter(pk__in=Bookmark.objects.filter(user=user).values("document_id"))
+
+
+def filter_library(
+    qs: QuerySet[Document], *, kind: str = "", year: int | None = None, issuer: str = ""
+) -> QuerySet[Document]:
+    """The library's filters, for the page and the API: a kind code (others ignored), the
+    year of issue, and the issuer, either "org-<id>" of an issuing committee or a central
+    body's name."""
+    if kind in DocumentKind.values:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(issued_on__year=year)
+    org_id = issuer[4:] if issuer.startswith("org-") else ""
+    if org_id.isdigit():
+        qs = qs.filter(issuer_org_id=int(org_id))
+    elif issuer:
+        qs = qs.filter(issuer_name=issuer)
+    return qs
 
 
 class SearchError(ValueError):
@@ -117,9 +161,41 @@ def search_documents(qs: QuerySet[Document], text: str) -> QuerySet[Document]:
     pks = list(matched.order_by().values_list("pk", flat=True)[: COMMON + 1])
     newest = Coalesce("published_at", "created_at")
     if len(pks) > COMMON:
-        return matched.order_by(newest.desc(), "-pk")
+        return _newest_first(matched)
     ranked = _ranked(qs.filter(pk__in=pks), terms, key)
     return ranked.order_by("-score", newest.desc(), "-pk")
+
+
+def _newest_first(matched: QuerySet[Document]) -> QuerySet[Document]:
+    """A common query's matches, newest first, in one of two plans giving the same order
+    (a search lists one state, where published_at is either always set or never):
+
+    * walking the doc_published index newest first and checking each row, which stops
+      at the page's end: fast when the newest documents hold enough matches (a common
+      word without filters matches every few rows), slow when they hold none (a year
+      filter or a word found only in older documents: 140,000 rows walked, 120+ ms);
+    * collecting every match through the GIN and path indexes and sorting them: its
+      cost follows the number of matches (14,000: 90 ms), whatever their age.
+
+    The planner cannot tell the two apart (it assumes matches spread evenly over
+    time), so one small query looks for a page of matches among the DENSE_WINDOW
+    newest documents of the table; the walk is used when it finds one. The sorted plan
+    orders by an expression the index cannot give, which is what keeps the planner
+    from walking."""
+    newest = matched.order_by("-published_at", "-created_at", "-pk")
+    if connection.vendor != "postgresql":
+        return newest
+    threshold = (
+        Document.objects.filter(published_at__isnull=False)
+        .order_by("-published_at")
+        .values("published_at")[DENSE_WINDOW : DENSE_WINDOW + 1]
+    )
+    recent = matched.filter(published_at__gte=Subquery(threshold)).order_by("-published_at")
+    if len(recent.values_list("pk", flat=True)[:DENSE_PAGE]) >= DENSE_PAGE:
+        return newest
+    return matched.order_by(
+        Coalesce("published_at", "created_at").desc(), F("created_at").desc(), "-pk"
+    )
 
 
 class _VectorMatches(Expression):
@@ -162,3 +238,205 @@ def _ranked(qs: QuerySet[Document], terms: list[str], key: str) -> QuerySet[Docu
             )
         score += Case(When(title_key__contains=f" {term}", then=Value(10)), default=Value(0))
     return qs.annotate(score=ExpressionWrapper(score, output_field=IntegerField()))
+
+
+# ----- required reading (issue 4 §3) --------------------------------------------------
+
+# Who "must read" a required document: members on the working roll (dự bị, chính thức;
+# exempt members are excused from party activity and left out of the national app) who
+# hold an active account, since only they can open it and leave a read receipt.
+MUST_READ_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+
+
+def required_for(user) -> list[RequiredReading]:
+    """Published documents required for the user's branch or any level above it that the
+    user has not opened yet, soonest due first; each document once (its soonest due
+    date). One query (the user's grants are computed once per request)."""
+    paths = [p for g in grants_for(user) if g.role == MEMBER for p in ancestors_or_self(g.path)]
+    if not paths:
+        return []
+    rows = (
+        RequiredReading.objects.filter(path__in=paths, document__state=DocumentState.PUBLISHED)
+        .exclude(
+            Exists(DocumentRead.objects.filter(user=user, document_id=OuterRef("document_id")))
+        )
+        .select_related("document")
+        .defer("document__body", "document__search_text")
+        .order_by("due_on", "document_id")
+    )
+    seen: set[int] = set()
+    out = []
+    for row in rows:
+        if row.document_id not in seen:
+            seen.add(row.document_id)
+            out.append(row)
+    return out
+
+
+def must_read(path: str) -> QuerySet[Member]:
+    """Members of the subtree at `path` expected to read a required document."""
+    return Member.objects.filter(
+        org_path__startswith=path,
+        status__in=MUST_READ_STATUSES,
+        account__status=AccountStatus.ACTIVE,
+        account__is_active=True,
+    )
+
+
+@dataclass
+class CoverageRow:
+    """One direct child of the organisation (or, with `org` None, the members attached to
+    the organisation itself)."""
+
+    org: Organization | None
+    label: str
+    must: int
+    read: int
+
+    @property
+    def not_read(self) -> int:
+        return self.must - self.read
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.read, self.must)
+
+
+@dataclass
+class Reader:
+    name: str
+    read_at: dt.datetime | None
+
+
+@dataclass
+class Coverage:
+    org: Organization
+    total: CoverageRow
+    rows: list[CoverageRow] = field(default_factory=list)
+    people: list[Reader] | None = None  # names, only for members.view over a branch
+    counted_at: dt.datetime | None = None  # set when served from the cache
+
+
+def reading_coverage(document: Document, org: Organization, *, names: bool) -> Coverage:
+    """Who of `org`'s subtree read `document`. Per direct child: one grouped query on the
+    path copied onto member rows (`coverage_counts`), whatever the number of children or
+    members, plus the children's names. At a branch with `names`: one query listing each
+    member with the date they first opened it (read first, then in name order)."""
+    if names and not _has_children(org):
+        people = list(
+            must_read(org.path)
+            .annotate(
+                read_at=Subquery(
+                    DocumentRead.objects.filter(
+                        document=document, user_id=OuterRef("account__id")
+                    ).values("first_read_at")[:1]
+                )
+            )
+            .values_list("full_name", "read_at")
+            .order_by("name_sort", "pk")
+        )
+        # Read first (name order kept: the sort is stable), then those still to read.
+        readers = sorted((Reader(n, r) for n, r in people), key=lambda p: p.read_at is None)
+        total = CoverageRow(org, org.name, len(people), sum(1 for _, r in people if r))
+        return Coverage(org, total, [], readers)
+    counts, counted_at = coverage_counts(document, org)
+    rows = []
+    if org.path in counts:
+        must, read = counts[org.path]
+        rows.append(CoverageRow(None, f"Trực thuộc {org.name}", must, read))
+    children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+    for child in children.order_by("path"):
+        must, read = counts.get(child.path, (0, 0))
+        if child.valid_to is not None and not must:
+            continue  # closed (merged, dissolved) and empty
+        rows.append(CoverageRow(child, child.name, must, read))
+    total = CoverageRow(
+        org, org.name, sum(m for m, _ in counts.values()), sum(r for _, r in counts.values())
+    )
+    return Coverage(org, total, rows, None, counted_at)
+
+
+# A subtree with this many members (a city) is counted with hash joins and its figures
+# are kept for COVERAGE_CACHE_SECONDS (P5: "served from roll-ups kept ≤ 5 min fresh").
+BIG_SUBTREE = 50_000
+COVERAGE_CACHE_SECONDS = 300
+
+
+def coverage_counts(
+    document: Document, org: Organization
+) -> tuple[dict[str, tuple[int, int]], dt.datetime | None]:
+    """Direct-child path prefix → (must read, read) for `org`'s subtree, and when the
+    figures were counted if they came from the cache (None when live).
+
+    One grouped query. A subtree below BIG_SUBTREE members walks its members through the
+    `member_subtree_status` index and looks each one's account and read receipt up by
+    unique index (a commune: a few thousand probes); left to itself PostgreSQL hash-joins
+    the whole users table instead, measured 4× slower for an 8,800-member commune. A
+    bigger subtree is one pass with hash joins (city, 470,000 members: about a second on
+    the bench machine), then cached."""
+    key = f"documents:coverage:{document.pk}:{org.pk}:{org.path}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    size = len(org.path) + STEP
+    if Member.objects.filter(org_path__startswith=org.path).count() < BIG_SUBTREE:
+        state = Case(
+            When(
+                status=AccountStatus.ACTIVE,
+                is_active=True,
+                then=Case(
+                    When(
+                        Exists(
+                            DocumentRead.objects.filter(
+                                document_id=document.pk, user_id=OuterRef("pk")
+                            )
+                        ),
+                        then=Value(READ),
+                    ),
+                    default=Value(MUST),
+                ),
+            ),
+            default=Value(EXCUSED),
+            output_field=IntegerField(),
+        )
+        lookup = User.objects.filter(member_id=OuterRef("pk")).annotate(s=state).values("s")[:1]
+        grouped = (
+            Member.objects.filter(org_path__startswith=org.path, status__in=MUST_READ_STATUSES)
+            .annotate(
+                child=Substr("org_path", 1, size),
+                state=Coalesce(Subquery(lookup), Value(EXCUSED), output_field=IntegerField()),
+            )
+            .values_list("child", "state")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        counts: dict[str, tuple[int, int]] = {}
+        for child, member_state, n in grouped:
+            if member_state == EXCUSED:
+                continue
+            must, read = counts.get(child, (0, 0))
+            counts[child] = (must + n, read + (n if member_state == READ else 0))
+        return counts, None
+    with connection.cursor() as cursor:
+        cursor.execute(_BIG_COUNT_SQL, [size, document.pk, org.path + "%", *MUST_READ_STATUSES])
+        counts = {child: (must, read) for child, must, read in cursor.fetchall()}
+    counted_at = timezone.now()
+    cache.set(key, (counts, counted_at), COVERAGE_CACHE_SECONDS)
+    return counts, None
+
+
+EXCUSED, MUST, READ = 0, 1, 2  # a member's state in the small-subtree count
+_BIG_COUNT_SQL = f"""
+SELECT substr(m.org_path, 1, %s) AS child, count(*) AS must, count(r.id) AS read
+FROM {Member._meta.db_table} m
+JOIN {User._meta.db_table} u ON u.member_id = m.id AND u.status = '{AccountStatus.ACTIVE}'
+    AND u.is_active
+LEFT JOIN {DocumentRead._meta.db_table} r ON r.user_id = u.id AND r.document_id = %s
+WHERE m.org_path LIKE %s AND m.status IN (%s, %s)
+GROUP BY 1
+"""  # noqa: S608 - table names and a constant, never user input
+
+
+def _has_children(org: Organization) -> bool:
+    # treebeard keeps numchild up to date on every add/move.
+    return bool(org.numchild)

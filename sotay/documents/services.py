@@ -25,6 +25,7 @@ from sotay.documents.models import (
     DocumentRead,
     DocumentState,
     LinkRelation,
+    RequiredReading,
 )
 from sotay.documents.text import (
     SYMBOL_RE,
@@ -307,3 +308,85 @@ def toggle_bookmark(*, user, document: Document) -> bool:
         return False
     Bookmark.objects.get_or_create(user=user, document=document)
     return True
+
+
+def set_bookmark(*, user, document: Document, keep: bool) -> bool:
+    """Keep the document to read later (keep=True) or drop it; asking twice changes
+    nothing (the API's POST and DELETE). Returns whether it is kept now."""
+    if keep:
+        Bookmark.objects.get_or_create(user=user, document=document)
+    else:
+        Bookmark.objects.filter(user=user, document=document).delete()
+    return keep
+
+
+REQUIRE_DENIED = "Bạn chỉ yêu cầu đọc được cho tổ chức trong phạm vi ban hành của mình."
+
+
+@transaction.atomic
+def require_reading(
+    *, actor, document: Document, organization, due_on: dt.date | None, request=None
+) -> RequiredReading:
+    """Require every member of `organization`'s subtree to read `document` by `due_on`.
+    The document must be published and addressed to all members; the organisation must
+    lie inside the document's audience subtree and inside the actor's content.publish
+    scope; the date must not be in the past. Marking the same organisation again moves
+    the due date."""
+    if organization is None:
+        raise ServiceError("Tổ chức phải đọc: hãy chọn một tổ chức.", "organization")
+    if not can(actor, CONTENT_PUBLISH, organization):
+        raise PermissionDenied(REQUIRE_DENIED)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.state != DocumentState.PUBLISHED:
+        raise ServiceError("Chỉ yêu cầu đọc được văn bản đã ban hành.", "document")
+    if document.audience_level != AudienceLevel.ALL:
+        raise ServiceError(
+            "Văn bản chỉ gửi cấp ủy viên: không yêu cầu toàn thể đảng viên đọc được.", "document"
+        )
+    if not organization.path.startswith(document.path):
+        raise ServiceError(
+            f"Tổ chức phải đọc: văn bản chỉ gửi tới {document.audience_org.name}; hãy chọn "
+            "tổ chức này hoặc một tổ chức trực thuộc.",
+            "organization",
+        )
+    if organization.valid_to is not None:
+        raise ServiceError(
+            "Tổ chức phải đọc: tổ chức này đã giải thể hoặc sáp nhập.", "organization"
+        )
+    if due_on is None:
+        raise ServiceError("Hạn đọc: hãy chọn ngày.", "due_on")
+    if due_on < timezone.localdate():
+        raise ServiceError("Hạn đọc: không được là ngày đã qua.", "due_on")
+    requirement, created = RequiredReading.objects.update_or_create(
+        document=document,
+        organization=organization,
+        defaults={"path": organization.path, "due_on": due_on},
+        create_defaults={"path": organization.path, "due_on": due_on, "created_by": actor},
+    )
+    record(
+        action="documents.reading_required" if created else "documents.reading_due_changed",
+        actor=actor,
+        request=request,
+        target=document,
+        org_path=organization.path,
+        note=f"{organization.name}: hạn đọc {due_on:%d/%m/%Y}",
+    )
+    return requirement
+
+
+@transaction.atomic
+def drop_requirement(*, actor, requirement: RequiredReading, request=None) -> None:
+    """Withdraw a reading requirement; needs content.publish over its organisation."""
+    organization = requirement.organization
+    if not can(actor, CONTENT_PUBLISH, organization):
+        raise PermissionDenied(REQUIRE_DENIED)
+    document = requirement.document
+    requirement.delete()
+    record(
+        action="documents.requirement_dropped",
+        actor=actor,
+        request=request,
+        target=document,
+        org_path=organization.path,
+        note=organization.name,
+    )

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -34,8 +35,12 @@ from sotay.documents.queries import (
     bookmarked_by,
     documents_visible_to,
     editable_by,
+    filter_library,
+    required_for,
     search_documents,
 )
+from sotay.documents.required_views import reading_panel
+from sotay.documents.snippets import annotate_results
 from sotay.documents.text import body_blocks, normalize_symbol
 from sotay.organizations.access import find_organization_by_code
 from sotay.organizations.models import Organization
@@ -68,15 +73,7 @@ def library(request):
         "saved": request.GET.get("saved") == "1",
         "state": state,
     }
-    if filters["kind"] in DocumentKind.values:
-        qs = qs.filter(kind=filters["kind"])
-    if filters["year"]:
-        qs = qs.filter(issued_on__year=filters["year"])
-    issuer = filters["issuer"]
-    if issuer.startswith("org-") and _int(issuer[4:]):
-        qs = qs.filter(issuer_org_id=_int(issuer[4:]))
-    elif issuer:
-        qs = qs.filter(issuer_name=issuer)
+    qs = filter_library(qs, kind=filters["kind"], year=filters["year"], issuer=filters["issuer"])
     if filters["saved"]:
         qs = bookmarked_by(user, qs)
     text = request.GET.get("q", "").strip()
@@ -89,6 +86,8 @@ def library(request):
     else:
         qs = qs.order_by("-published_at", "-created_at", "-pk")
     page = page_of(qs.defer("body", "search_text"), request.GET.get("page"), PER_PAGE, False)
+    if text and not error:
+        annotate_results(page.items, text)
     issuer_orgs = Organization.objects.filter(
         pk__in=documents_visible_to(user)
         .filter(state=DocumentState.PUBLISHED, issuer_org__isnull=False)
@@ -110,6 +109,10 @@ def library(request):
             "states": DocumentState.choices,
             "is_editor": is_editor,
             "query": query.urlencode(),
+            # Required and still unread, above the list ("members see it first").
+            "required": required_for(user)
+            if not (text or filters["saved"] or request.GET.get("page")) and state == "published"
+            else [],
         },
     )
 
@@ -156,6 +159,7 @@ def detail(request, pk: int):
             "can_edit": can_edit,
             "withdraw_form": WithdrawForm() if can_edit else None,
             "link_form": LinkForm() if can_edit else None,
+            "reading": reading_panel(user, document),
         },
     )
 
@@ -184,6 +188,25 @@ def bookmark(request, pk: int):
     kept = services.toggle_bookmark(user=request.user, document=document)
     messages.success(request, "Đã lưu vào mục Đọc sau." if kept else "Đã bỏ khỏi mục Đọc sau.")
     return redirect("documents:detail", pk=document.pk)
+
+
+BOOKMARKS_MAX = 200
+
+
+@require_GET
+def bookmarks(request):
+    """The "Văn bản đọc sau" page: the user's bookmarked documents they may still read,
+    newest bookmark first. The page also tells the installable app to keep exactly these
+    on the device for offline reading (static/js/app.js), so it lists them all at once."""
+    user = request.user
+    saved_at = Bookmark.objects.filter(user=user, document=OuterRef("pk")).values("created_at")
+    documents = list(
+        bookmarked_by(user, documents_visible_to(user).filter(state=DocumentState.PUBLISHED))
+        .annotate(saved_at=Subquery(saved_at[:1]))
+        .defer("body", "search_text")
+        .order_by("-saved_at", "-pk")[:BOOKMARKS_MAX]
+    )
+    return render(request, "documents/bookmark_list.html", {"documents": documents})
 
 
 def _require_publisher(user, document=None):

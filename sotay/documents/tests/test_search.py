@@ -167,3 +167,20 @@ def test_long_queries_are_cut_not_refused(corpus):
     found = search_documents(corpus, "nghi quyet 52 " + "x" * 2000)
     assert list(found) == []  # the cut text still holds a word nothing matches
     assert search_documents(corpus, "52-NQ/TW" + " " * 2000 + "zzz").first().symbol == "52-NQ/TW"
+
+
+@pytest.mark.parametrize("window", [5, 10_000])
+def test_both_plans_of_a_common_query_give_the_same_order(corpus, monkeypatch, window):
+    """The walk over the newest documents (a page of matches among the `window` newest)
+    and the sort of every match (not enough there) list the same documents in the same
+    order."""
+    from django.db import connection
+
+    monkeypatch.setattr(queries, "COMMON", 3)
+    monkeypatch.setattr(queries, "DENSE_WINDOW", window)
+    monkeypatch.setattr(queries, "DENSE_PAGE", 2)
+    qs = search_documents(corpus, "so")
+    expected = list(corpus.order_by("-published_at", "-created_at", "-pk"))
+    assert list(qs) == expected
+    if connection.vendor == "postgresql":
+        assert ("COALESCE" in str(qs.query)) == (window >= len(CORPUS))
