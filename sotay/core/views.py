@@ -4,21 +4,42 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sotay.notifications.queries import receipts_visible_to
+from sotay.members.models import Member
+from sotay.news import feed
 
 
 @require_GET
 def home(request):
+    """The home feed (news.feed): pinned and required first, then newest first; further
+    pages by keyset (`?sau=`), as an htmx fragment when scrolled to, or a full page
+    without JavaScript."""
     user = request.user
-    member = user.member if user.member_id else None
-    receipts = list(receipts_visible_to(user)[:5])
+    cursor = feed.decode_cursor(request.GET.get("sau"))
+    if request.htmx and cursor is not None:
+        items, next_cursor = feed.stream(user, cursor)
+        return render(
+            request, "news/_feed_items.html", {"items": items, "next_cursor": next_cursor}
+        )
+    if cursor is not None:
+        head = []
+        items, next_cursor = feed.stream(user, cursor)
+    else:
+        head, items, next_cursor = feed.first_page(user)
+    member = (
+        Member.objects.select_related("organization").filter(pk=user.member_id).first()
+        if user.member_id
+        else None
+    )
     return render(
         request,
         "core/home.html",
         {
             "member": member,
-            "receipts": receipts,
             "organization": member.organization if member else None,
+            "head": head,
+            "items": items,
+            "next_cursor": next_cursor,
+            "later_page": cursor is not None,
         },
     )
 
