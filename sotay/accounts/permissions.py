@@ -186,6 +186,14 @@ def is_superadmin(user) -> bool:
     )
 
 
+def can_edit_handbook(user) -> bool:
+    """The procedures handbook (sổ tay nghiệp vụ) is platform-wide guidance held by no
+    organisation, so no subtree role (not even `admin`, which is granted on a subtree)
+    reaches it: only system administrators (superusers) edit it. Every signed-in,
+    active account reads its published pages."""
+    return is_superadmin(user)
+
+
 def can(user, perm: str, org: Organization | None = None) -> bool:
     """May `user` exercise `perm` on `org` (or anywhere, when org is None)?"""
     if perm not in ALL_PERMISSIONS:
