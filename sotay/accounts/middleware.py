@@ -8,7 +8,15 @@ from django.urls import resolve
 from sotay.accounts.models import AccountStatus
 
 # Pages a pending account may still reach.
-_PENDING_ALLOWED = {"accounts:pending", "accounts:logout", "set_language"}
+_PENDING_ALLOWED = {
+    "accounts:pending",
+    "accounts:logout",
+    "set_language",
+    # The installable app's files: they carry no data and the waiting page links them.
+    "core:manifest",
+    "core:service_worker",
+    "core:offline",
+}
 
 
 class LoginRequired(LoginRequiredMiddleware):

@@ -151,7 +151,11 @@ def sign_out(request):
     if request.user.is_authenticated:
         record(action="auth.logout", request=request, target=request.user)
     logout(request)
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # The installable app keeps bookmarked documents and its shell on the device (see
+    # sotay/core/pwa.py): a shared phone must not show them to the next person.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_not_required

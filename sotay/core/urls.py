@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from sotay.core import views
+from sotay.core import pwa, views
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("sinh-hoat/", views.section, {"key": "meetings"}, name="meetings"),
     path("hoc-tap/", views.section, {"key": "learning"}, name="learning"),
     path("healthz", login_not_required(views.healthz), name="healthz"),
+    # The installable app: the worker must be served from the root to control every page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
 ]
