@@ -1,0 +1,367 @@
+"""Branch meetings (DOMAIN §5): the meeting, its agenda, the roster snapshot taken at
+start, attendance, motions and votes.
+
+Secret ballots store no row that names a voter next to a choice: `VoterMark` says who
+has voted, `BallotBox` holds the sealed tally of the motion (one row, rewritten whole by
+every vote). See docs/decisions/0002-secret-ballot.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sotay.meetings.quorum import Category, Line, Outcome, Presence, Threshold
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "thuong_ky", _("Sinh hoạt thường kỳ")
+    THEMATIC = "chuyen_de", _("Sinh hoạt chuyên đề")
+    EXTRAORDINARY = "bat_thuong", _("Họp bất thường")
+    COMMITTEE = "cap_uy", _("Họp cấp ủy")
+
+
+class MeetingState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ANNOUNCED = "announced", _("Đã thông báo")
+    IN_PROGRESS = "in_progress", _("Đang họp")
+    CLOSED = "closed", _("Đã kết thúc")
+    MINUTES_APPROVED = "minutes_approved", _("Đã thông qua biên bản")
+
+
+def _qr_secret() -> str:
+    return secrets.token_hex(16)
+
+
+class Meeting(models.Model):
+    """One meeting of an organisation. `org_path` copies the organisation's path so
+    scoped lists are one prefix query. `qr_secret` keys the rotating check-in code."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    org_path = models.CharField(max_length=255, editable=False)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
+    topic = models.CharField(_("chủ đề"), max_length=500)
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc"))
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    online_link = models.URLField(_("đường dẫn họp trực tuyến"), max_length=500, blank=True)
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=MeetingState.choices,
+        default=MeetingState.DRAFT,
+    )
+    chair = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    secretary = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("thư ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    qr_secret = models.CharField(max_length=32, default=_qr_secret, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cuộc họp")
+        verbose_name_plural = _("cuộc họp")
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "starts_at"], name="meeting_org_start"),
+            models.Index(
+                fields=["org_path", "starts_at"],
+                name="meeting_path_start",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.starts_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        self.org_path = self.organization.path
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "org_path"}
+        super().save(*args, **kwargs)
+
+
+class AgendaItem(models.Model):
+    """One item of the agenda, in order."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("nội dung"), max_length=500)
+    presenter = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("người trình bày"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    presenter_name = models.CharField(_("người trình bày (khách mời)"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung chương trình")
+        verbose_name_plural = _("chương trình họp")
+        ordering = ["meeting_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class RosterCategory(models.TextChoices):
+    FULL = Category.FULL, _("Đảng viên chính thức")
+    PROBATIONARY = Category.PROBATIONARY, _("Đảng viên dự bị")
+    TEMP_ATTACHED = Category.TEMP_ATTACHED, _("Sinh hoạt tạm thời tại chi bộ")
+    EXEMPT = Category.EXEMPT, _("Miễn công tác và sinh hoạt đảng")
+    TRANSFERRED_OUT = Category.TRANSFERRED_OUT, _("Chuyển sinh hoạt tạm thời đi nơi khác")
+    SUSPENDED = Category.SUSPENDED, _("Bị đình chỉ sinh hoạt, khởi tố, truy tố, tạm giam")
+
+
+class RosterEntry(models.Model):
+    """A member summoned to the meeting, as they stood when it started. The name is
+    copied so the minutes still read if the record changes later."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roster")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_sort = models.CharField(max_length=255)
+    category = models.CharField(_("diện"), max_length=20, choices=RosterCategory.choices)
+    member_status = models.CharField(_("tình trạng khi lập danh sách"), max_length=20)
+    category_note = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("danh sách triệu tập")
+        verbose_name_plural = _("danh sách triệu tập")
+        ordering = ["meeting_id", "name_sort", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="roster_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = Presence.PRESENT, _("Có mặt")
+    LATE = Presence.LATE, _("Đến muộn")
+    ABSENT = Presence.ABSENT, _("Vắng mặt")
+
+
+class CheckInMethod(models.TextChoices):
+    PHONE = "phone", _("Điểm danh trên điện thoại")
+    QR = "qr", _("Quét mã QR")
+    SECRETARY = "secretary", _("Thư ký điểm danh hộ")
+
+
+class Attendance(models.Model):
+    """Attendance of one roster line. Created absent at start; check-in or the
+    secretary changes it. `by_secretary` flags every line the secretary set by hand."""
+
+    entry = models.OneToOneField(RosterEntry, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(
+        _("điểm danh"),
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.ABSENT,
+    )
+    reason = models.CharField(_("lý do vắng"), max_length=300, blank=True)
+    reason_accepted = models.BooleanField(_("lý do được chấp nhận"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("thời điểm điểm danh"), null=True, blank=True)
+    method = models.CharField(
+        _("cách điểm danh"), max_length=10, choices=CheckInMethod.choices, blank=True
+    )
+    by_secretary = models.BooleanField(_("thư ký ghi hộ"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+
+    def __str__(self) -> str:
+        return f"{self.entry} – {self.get_status_display()}"
+
+    def line(self) -> Line:
+        return Line(self.entry.category, self.status, self.reason_accepted)
+
+
+class MotionKind(models.TextChoices):
+    RESOLUTION = "nghi_quyet", _("Thông qua nghị quyết")
+    ADMISSION = "ket_nap", _("Kết nạp đảng viên")
+    RECOGNITION = "cong_nhan", _("Công nhận đảng viên chính thức")
+    PERSONNEL = "nhan_su", _("Nhân sự")
+    OTHER = "khac", _("Khác")
+
+
+# The kinds that need two thirds of full members (Charter art. 4, 5).
+TWO_THIRDS_KINDS = frozenset({MotionKind.ADMISSION, MotionKind.RECOGNITION})
+
+YES_NO_OPTIONS = ["Tán thành", "Không tán thành", "Ý kiến khác"]
+
+
+class Ballot(models.TextChoices):
+    OPEN = "open", _("Biểu quyết công khai")
+    SECRET = "secret", _("Bỏ phiếu kín")
+
+
+class MotionState(models.TextChoices):
+    OPEN = "open", _("Đang biểu quyết")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class MotionResult(models.TextChoices):
+    PENDING = "", _("Chưa có kết quả")
+    PASSED = Outcome.PASSED, _("Thông qua")
+    FAILED = Outcome.FAILED, _("Không thông qua")
+    REFERRED = Outcome.REFERRED, _("Chuyển cấp ủy cấp trên")
+
+
+class Motion(models.Model):
+    """A question put to the vote. `options` is the list of answers (Tán thành / Không
+    tán thành / Ý kiến khác, or candidates); a voter picks 1..`max_choices` of them.
+    At close the eligible list, the denominator, the counts and the result are frozen
+    here; before close only the number of votes cast is known."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="motions")
+    title = models.CharField(_("nội dung biểu quyết"), max_length=500)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=MotionKind.choices, default=MotionKind.RESOLUTION
+    )
+    options = models.JSONField(_("phương án"), default=list)
+    max_choices = models.PositiveSmallIntegerField(_("số phương án được chọn tối đa"), default=1)
+    ballot = models.CharField(
+        _("hình thức"), max_length=10, choices=Ballot.choices, default=Ballot.OPEN
+    )
+    round = models.PositiveSmallIntegerField(_("lần biểu quyết"), default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_round"
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=MotionState.choices, default=MotionState.OPEN
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    frozen_eligible = models.PositiveIntegerField(_("số người được biểu quyết"), null=True)
+    frozen_eligible_ids = models.JSONField(default=list, blank=True)
+    frozen_denominator = models.PositiveIntegerField(_("mẫu số"), null=True)
+    frozen_votes_cast = models.PositiveIntegerField(_("số phiếu"), null=True)
+    frozen_counts = models.JSONField(_("kết quả theo phương án"), default=list, blank=True)
+    result = models.CharField(
+        _("kết quả"), max_length=10, choices=MotionResult.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("biểu quyết")
+        verbose_name_plural = _("biểu quyết")
+        ordering = ["meeting_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(round__gte=1, round__lte=3), name="motion_round_1_3"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def threshold(self) -> str:
+        return Threshold.TWO_THIRDS if self.kind in TWO_THIRDS_KINDS else Threshold.MAJORITY
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.options == YES_NO_OPTIONS
+
+
+class Vote(models.Model):
+    """An open-ballot vote. One per member and motion, enforced by the database."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="votes")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    choices = models.JSONField(default=list)
+    by_show_of_hands = models.BooleanField(_("thư ký ghi biểu quyết giơ tay"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiếu biểu quyết công khai")
+        verbose_name_plural = _("phiếu biểu quyết công khai")
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "member"], name="vote_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.choices}"
+
+
+class VoterMark(models.Model):
+    """A member has voted on a secret ballot. Deliberately nothing else: no choice, no
+    time, no method. One per member and motion, enforced by the database."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="voter_marks")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("đã bỏ phiếu kín")
+        verbose_name_plural = _("đã bỏ phiếu kín")
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "member"], name="votermark_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} đã bỏ phiếu"
+
+
+class BallotBox(models.Model):
+    """The sealed tally of a secret ballot: one row per motion whose `sealed` column is
+    the whole count vector encrypted with a fresh random nonce. Every vote rewrites the
+    row, so no version of any row says which option a vote went to (see ballotbox.py)."""
+
+    motion = models.OneToOneField(
+        Motion, primary_key=True, on_delete=models.PROTECT, related_name="box"
+    )
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("hòm phiếu kín")
+        verbose_name_plural = _("hòm phiếu kín")
+
+    def __str__(self) -> str:
+        return f"Hòm phiếu {self.motion_id}"

@@ -1,0 +1,49 @@
+"""Reads of meetings, scoped at the source."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from sotay.accounts.models import AccountStatus
+from sotay.accounts.permissions import MEETINGS_MANAGE, REPORTS_VIEW, is_superadmin, scope_q
+from sotay.meetings.models import Meeting, MeetingKind, MeetingState, RosterEntry
+from sotay.organizations.models import Seat
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Meetings the user may see:
+    * every meeting, drafts included, where the user holds `meetings.manage`;
+    * announced and later meetings where the user holds `reports.view` (the superior
+      committee members and offices who follow the branch);
+    * announced and later meetings of the branch where the user's member record is
+      attached (officially or temporarily) — committee meetings only for current seat
+      holders of that organisation — and any meeting whose roster names them.
+    """
+    qs = Meeting.objects.select_related("organization")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if getattr(user, "status", None) != AccountStatus.ACTIVE:
+        # pending, rejected or disabled accounts hold nothing (as in permissions.py)
+        return qs.none()
+    if is_superadmin(user):
+        return qs
+    shown = ~Q(state=MeetingState.DRAFT)
+    q = scope_q(user, MEETINGS_MANAGE, "org_path") | (
+        shown & scope_q(user, REPORTS_VIEW, "org_path")
+    )
+    member = getattr(user, "member", None)
+    if member is not None:
+        own_orgs = [o for o in (member.organization_id, member.temp_organization_id) if o]
+        today = timezone.localdate()
+        seat = Seat.objects.filter(
+            organization_id=OuterRef("organization_id"), member=member, starts_on__lte=today
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        on_roster = RosterEntry.objects.filter(meeting_id=OuterRef("pk"), member=member)
+        q |= (
+            shown
+            & Q(organization_id__in=own_orgs)
+            & (~Q(kind=MeetingKind.COMMITTEE) | Exists(seat))
+        )
+        q |= Exists(on_roster)
+    return qs.filter(q)
