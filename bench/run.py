@@ -41,7 +41,7 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PY = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sotay_bench"
-SCENARIOS = ("tree", "stats", "search", "all")
+SCENARIOS = ("tree", "stats", "search", "content", "all")
 PERSONAS = ("bench_city", "bench_commune", "bench_member")
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -570,6 +570,8 @@ def build_targets(scenario: str, ctx: dict, queries: list[str]) -> list[Target]:
             Target("stats_commune", f"statistics page, {commune.name}", "bench_commune",
                    [f"/thong-ke/{commune.pk}/"]),
         ]  # fmt: skip
+    if scenario in ("content", "all"):
+        targets += content_targets(ctx)
     if scenario in ("search", "all"):
         paths = ["/dang-vien/?" + urllib.parse.urlencode({"q": q}) for q in queries]
         targets += [
@@ -578,6 +580,65 @@ def build_targets(scenario: str, ctx: dict, queries: list[str]) -> list[Target]:
                    "bench_commune", paths),
         ]  # fmt: skip
     return targets
+
+
+# Document searches typed the way members type them: symbols in any form, unaccented words;
+# selective ones (a symbol, a rare pair) and common ones (one frequent word).
+DOC_SEARCH_SELECTIVE = [
+    "52 nq tw",
+    "144-qđ/đu",
+    "nghi quyet 37",
+    "ke hoach 512",
+    "12/CT-ĐU",
+    "chi thi 88 phong chong",
+    "thong bao 601",
+    "huong dan 9 kiem tra",
+]
+DOC_SEARCH_COMMON = ["dang", "chi bo", "phat trien", "kinh te xa hoi", "to chuc"]  # fmt: skip
+
+
+def content_targets(ctx: dict) -> list[Target]:
+    """P2 home feed (first page, and later pages as htmx fragments), P3 document and
+    member detail, P6 document search over HTTP. The cursors and documents are read
+    in-process from the same feed and scope code the pages use."""
+    from sotay.documents.queries import documents_visible_to
+    from sotay.members.queries import members_visible_to
+    from sotay.news import feed
+
+    member = ctx["users"]["bench_member"]
+    cursors, cursor = [], None
+    for _ in range(5):
+        items, nxt = feed.stream(member, feed.decode_cursor(cursor))
+        if not nxt:
+            break
+        cursors.append(nxt)
+        cursor = nxt
+    doc_ids = list(documents_visible_to(member).order_by("?").values_list("pk", flat=True)[:200])
+    commune = ctx["commune"]
+    member_ids = list(
+        members_visible_to(ctx["users"]["bench_commune"])
+        .filter(org_path__startswith=commune.path)
+        .order_by("?")
+        .values_list("pk", flat=True)[:200]
+    )
+
+    def search(qs):
+        return ["/van-ban/?" + urllib.parse.urlencode({"q": q}) for q in qs]
+
+    return [
+        Target("feed_member", "P2 home feed, branch member (first page)", "bench_member", ["/"]),
+        Target("feed_commune", "P2 home feed, commune committee member", "bench_commune", ["/"]),
+        Target("feed_scroll", f"P2 feed pages 2-{len(cursors) + 1} (htmx)", "bench_member",
+               ["/?" + urllib.parse.urlencode({"sau": c}) for c in cursors], htmx=True),
+        Target("document_detail", f"P3 document reader ({len(doc_ids)} documents)",
+               "bench_member", [f"/van-ban/{pk}/" for pk in doc_ids]),
+        Target("member_detail", f"P3 member record ({len(member_ids)} members of the commune)",
+               "bench_commune", [f"/dang-vien/{pk}/" for pk in member_ids]),
+        Target("doc_search_selective", "P6 document search, selective queries", "bench_member",
+               search(DOC_SEARCH_SELECTIVE)),
+        Target("doc_search_common", "P6 document search, common words", "bench_member",
+               search(DOC_SEARCH_COMMON)),
+    ]  # fmt: skip
 
 
 def db_connections() -> int:
@@ -732,6 +793,9 @@ def main() -> int:
 
         log("no bench data: running seed_scale (470,000 members)")
         manage(env, "seed_scale", *(["--reset"] if Organization.objects.exists() else []))
+    if args.scenario in ("content", "all"):
+        log("content: seed_scale_content (200,000 documents, 20,000 posts) when missing")
+        manage(env, "seed_scale_content")
     manage(env, "collectstatic", "--noinput", "-v0")  # production serves hashed static names
     # Measure a steady state: a test that loaded rows into the bench database and rolled
     # back (an import of 6,083 members, say) leaves dead rows in one commune's index range

@@ -8,7 +8,11 @@ from sotay.accounts.api import router as accounts_router
 from sotay.accounts.services import TOKEN_INVALID
 from sotay.core.api_errors import PARSE_FAILED, validation_detail
 from sotay.core.errors import ServiceError
+from sotay.documents.api import router as documents_router
+from sotay.documents.required_api import router as required_reading_router
+from sotay.handbook.api import router as handbook_router
 from sotay.members.api import router as members_router
+from sotay.news.api import router as news_router
 from sotay.notifications.api import router as notifications_router
 from sotay.organizations.api import router as organizations_router
 from sotay.reports.api import router as reports_router
@@ -24,6 +28,10 @@ api.add_router("", organizations_router)
 api.add_router("", notifications_router)
 api.add_router("", members_router)
 api.add_router("", reports_router)
+api.add_router("", documents_router)
+api.add_router("", required_reading_router)
+api.add_router("", handbook_router)
+api.add_router("", news_router)
 
 
 @api.exception_handler(AuthenticationError)

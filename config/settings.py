@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "sotay.notifications",
     "sotay.reports",
     "sotay.documents",
+    "sotay.meetings",
+    "sotay.handbook",
+    "sotay.news",
 ]
 
 MIDDLEWARE = [

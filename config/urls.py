@@ -18,6 +18,8 @@ urlpatterns = [
     path("thong-bao/", include("sotay.notifications.urls")),
     path("thong-ke/", include("sotay.reports.urls")),
     path("van-ban/", include("sotay.documents.urls")),
+    path("so-tay/", include("sotay.handbook.urls")),
+    path("tin-tuc/", include("sotay.news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -14,6 +14,9 @@ from PIL import Image
 
 from sotay.core.testing import PERSONAS, make_member
 from sotay.documents.testing import library_for_matrix
+from sotay.handbook.testing import handbook_for_matrix
+from sotay.news import services as news_services
+from sotay.news.testing import image_bytes, posts_for_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,7 @@ def expect(default, **overrides):
 CASES = [
     ("core:home", None, ALL_OK),
     ("documents:library", None, ALL_OK),
+    ("documents:bookmarks", None, ALL_OK),  # "Văn bản đọc sau": one's own bookmarks
     # Documents: a published one for branch B1, a committee-only one and a draft for C1.
     ("documents:detail", "doc_branch", expect(200, outsider=404)),
     (
@@ -49,6 +53,47 @@ CASES = [
     ("documents:create", None, expect(403, office=200, admin=200)),
     ("documents:edit", "doc_draft", expect(404, office=200, admin=200)),
     ("documents:edit", "doc_branch", expect(403, outsider=404, office=302, admin=302)),
+    # Reading coverage: content.publish or members.view over the organisation; plain
+    # members see the document but not who read it (403).
+    ("documents:coverage", "doc_branch", expect(200, member=403, probationary=403, outsider=404)),
+    (
+        "documents:coverage",
+        "doc_committee",
+        expect(200, member=404, probationary=404, outsider=404),
+    ),
+    # News: a post of the province P (everyone's ancestor, with a cover), one of the
+    # sibling branch B2 and a draft of C1.
+    ("news:list", None, ALL_OK),
+    ("news:detail", "post_province", ALL_OK),
+    ("news:cover", "post_province", ALL_OK),
+    ("news:thumb", "post_province", ALL_OK),
+    (
+        "news:detail",
+        "post_sibling",
+        expect(404, commune_officer=200, office=200, outsider=200, admin=200),
+    ),
+    (
+        "news:cover",
+        "post_sibling",
+        expect(404, commune_officer=200, office=200, outsider=200, admin=200),
+    ),
+    ("news:detail", "post_draft", expect(404, office=200, admin=200)),
+    ("news:create", None, expect(403, office=200, admin=200)),
+    ("news:edit", "post_draft", expect(404, office=200, admin=200)),
+    ("news:edit", "post_province", expect(403, admin=200)),
+    (
+        "news:edit",
+        "post_sibling",
+        expect(404, commune_officer=403, outsider=403, office=200, admin=200),
+    ),
+    # Handbook: general guidance, read by everyone signed in; drafts and editing for
+    # system administrators only (a page they may read but not edit: 403).
+    ("handbook:index", None, ALL_OK),
+    ("handbook:detail", "hb_page", ALL_OK),
+    ("handbook:detail", "hb_draft", expect(404, admin=200)),
+    ("handbook:create", None, expect(403, admin=200)),
+    ("handbook:edit", "hb_page", expect(403, admin=200)),
+    ("handbook:edit", "hb_draft", expect(404, admin=200)),
     ("accounts:profile", None, ALL_OK),
     ("accounts:api_tokens", None, ALL_OK),
     ("accounts:change_password", None, ALL_OK),
@@ -139,6 +184,10 @@ def _args(world, which):
         return [world.member.member_id]
     if which == "foreign_record":
         return [world._foreign.pk]
+    if which.startswith("post_"):
+        return [world._posts[which].pk if hasattr(world, "_posts") else 1]
+    if which.startswith("hb_"):
+        return [world._handbook[which].slug if hasattr(world, "_handbook") else "trang"]
     if which.startswith("doc_"):
         return [world._docs[which].pk if hasattr(world, "_docs") else 1]
     return [getattr(world, which).pk]
@@ -148,7 +197,12 @@ def _args(world, which):
 def scoped_world(world, settings, tmp_path):
     world._foreign = make_member(world.other_province, "Người Ngoài Tỉnh")
     world._docs = library_for_matrix(world)
+    world._handbook = handbook_for_matrix(world)
     settings.MEDIA_ROOT = str(tmp_path)
+    settings.PRIVATE_ROOT = tmp_path
+    world._posts = posts_for_matrix(world)
+    for post in (world._posts["post_province"], world._posts["post_sibling"]):
+        news_services.set_cover(actor=world.admin, post=post, data=_JPEG_COVER)
     for person in (world.member.member, world._foreign):
         person.photo.save("p.jpg", ContentFile(_JPEG))
     return world
@@ -161,6 +215,7 @@ def _jpeg() -> bytes:
 
 
 _JPEG = _jpeg()
+_JPEG_COVER = image_bytes(size=(400, 300))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -189,7 +244,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(world, client):
 
 
 def test_public_pages_need_no_sign_in(client):
-    for name in ("accounts:login", "accounts:register", "accounts:redeem_code"):
+    for name in (
+        "accounts:login",
+        "accounts:register",
+        "accounts:redeem_code",
+        # The installable app: no data in them (see sotay/core/tests/test_pwa.py).
+        "core:manifest",
+        "core:service_worker",
+        "core:offline",
+    ):
         assert client.get(reverse(name)).status_code == 200
 
 
@@ -198,3 +261,45 @@ def test_malformed_identifiers_answer_404(world, login):
     assert client.get("/to-chuc/999999/").status_code == 404
     assert client.get("/dang-vien/999999/").status_code == 404
     assert client.get("/to-chuc/abc/").status_code == 404
+
+
+# ----- documents API (token auth): the same scoping as the pages -----------------------
+# (path template, which object, expected status per persona); a pending account gets 403.
+API_CASES = [
+    ("/documents", None, ALL_OK),
+    ("/bookmarks", None, ALL_OK),
+    ("/documents/{}", "doc_branch", expect(200, outsider=404)),
+    ("/documents/{}/receipt", "doc_branch", expect(200, outsider=404)),
+    (
+        "/documents/{}",
+        "doc_committee",
+        expect(
+            404,
+            secretary=200,
+            commune_officer=200,
+            province_officer=200,
+            office=200,
+            inspector=200,
+            admin=200,
+        ),
+    ),
+    ("/documents/{}", "doc_draft", expect(404, office=200, admin=200)),
+    ("/documents/{}/receipt", "doc_draft", expect(404, office=200, admin=200)),
+    ("/documents/{}/attachments/999999", "doc_branch", expect(404)),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_documents_api_answers_by_scope(scoped_world, client, persona):
+    from sotay.accounts.services import create_api_token
+
+    world = scoped_world
+    _, token = create_api_token(user=world.persona(persona), name="matrix", ip="127.0.0.1")
+    failures = []
+    for template, which, table in API_CASES:
+        url = "/api/v1" + template.format(*_args(world, which))
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        expected = 403 if persona == "pending" else table[persona]
+        if response.status_code != expected:
+            failures.append(f"{url}: {response.status_code} != {expected}")
+    assert not failures, f"{persona}: " + "; ".join(failures)

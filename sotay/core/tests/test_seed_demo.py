@@ -43,3 +43,32 @@ def test_demo_data_has_the_promised_shape_and_a_login_per_role():
     before = (Member.objects.count(), Organization.objects.count(), User.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Member.objects.count(), Organization.objects.count(), User.objects.count()) == before
+
+
+def test_demo_documents_reach_the_feed_once_however_often_the_seed_runs():
+    from sotay.documents.models import Document, DocumentLink, RequiredReading
+    from sotay.news import feed
+    from sotay.organizations.models import Seat
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert Document.objects.filter(symbol="57-NQ/TW").count() == 1
+    assert DocumentLink.objects.filter(target__symbol="57-NQ/TW").exists()
+    assert RequiredReading.objects.count() == 1
+    # A plain member of a Hoàn Kiếm branch: the ward's required plan on top, the city's
+    # and the ward's documents below, the committee-only guidance nowhere.
+    member = (
+        User.objects.filter(
+            member__organization__path__startswith=Organization.objects.get(code="HN.HK").path,
+            member__status="chinh_thuc",
+            status=AccountStatus.ACTIVE,
+        )
+        .exclude(role_grants__isnull=False)
+        .exclude(member_id__in=Seat.objects.values("member_id"))
+        .first()
+    )
+    head, items, _ = feed.first_page(member)
+    titles = [i.title for i in head + items]
+    assert any("45-KH/ĐU" in d.symbol for d in Document.objects.filter(title=head[-1].title))
+    assert any("57-NQ/TW" in t for t in titles)
+    assert not any("chỉ dành cho cấp ủy" in t for t in titles)

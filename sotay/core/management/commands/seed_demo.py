@@ -20,8 +20,11 @@ from sotay.core.management.commands.seed_scale import (
     RESIDENTIAL as RESIDENTIAL_KIND,
 )
 from sotay.core.names import random_name
+from sotay.documents.demo import seed_documents
+from sotay.handbook.demo import seed_handbook
 from sotay.members.imports import opening
 from sotay.members.models import EventKind, Member, MemberEvent, MemberStatus, Sex
+from sotay.news.demo import seed_news
 from sotay.organizations.models import Organization, OrgType, Position, Seat, Term
 
 PASSWORD = "Demo@2026"  # noqa: S105 - published demo password
@@ -64,6 +67,9 @@ class Command(BaseCommand):
                     f"Đã nạp dữ liệu mẫu: {Member.objects.count()} đảng viên, {Organization.objects.count()} tổ chức."
                 )
             )
+        seed_documents()  # idempotent: adds the demo documents a database lacks
+        seed_handbook()  # idempotent: adds the handbook pages a database lacks
+        seed_news()  # idempotent: adds the demo news posts a database lacks
         self._print_logins()
 
     def _build(self):
