@@ -184,8 +184,9 @@ def test_secretary_approves_a_pending_registration(page, server, world):
 
     sign_in(page, server, world.pending.username)
     assert_home_shell(page, "Đỗ Thị Lan")
-    # The approval left a notice: the bell counts it and the home page lists it.
+    # The approval left a notice: the bell counts it and opens the list holding it.
     expect(page.locator("header a.bell .badge")).to_have_text("1")
+    page.locator("header a.bell").click()
     expect(page.get_by_text("Tài khoản của đồng chí đã được phê duyệt")).to_be_visible()
 
 

@@ -16,11 +16,19 @@ from sotay.accounts.permissions import CONTENT_PUBLISH, can
 from sotay.accounts.schemas import ErrorOut
 from sotay.core.errors import PermissionDenied
 from sotay.core.pagination import page_of
-from sotay.news import images, services
+from sotay.news import feed, images, services
 from sotay.news.access import get_post_for_user
 from sotay.news.models import Post, PostState
 from sotay.news.queries import editable_by, newest_first, posts_visible_to, read_ids
-from sotay.news.schemas import PinIn, PostDetail, PostIn, PostPage, PublishIn, WithdrawIn
+from sotay.news.schemas import (
+    FeedPage,
+    PinIn,
+    PostDetail,
+    PostIn,
+    PostPage,
+    PublishIn,
+    WithdrawIn,
+)
 from sotay.organizations.access import find_organization_by_code
 
 router = Router(tags=["Tin tức"], auth=TokenAuth())
@@ -69,6 +77,46 @@ def _detail(post: Post, read: bool) -> dict:
 def _editable(request, post: Post) -> None:
     if not can(request.user, CONTENT_PUBLISH, post.audience_org):
         raise PermissionDenied("Bạn không có quyền đăng tin cho tổ chức này.")
+
+
+def _feed_item(item: feed.FeedItem) -> dict:
+    return {
+        "type": "news" if item.is_post else "document",
+        "id": item.id,
+        "at": item.at,
+        "title": item.title,
+        "summary": item.summary,
+        "kind_label": item.kind_label,
+        "organization": item.org,
+        "unread": item.unread,
+        "pinned": item.pinned,
+        "has_cover": item.cover,
+        "due_on": item.due_on,
+        "overdue": item.overdue,
+        "api_url": f"/api/v1/{'news' if item.is_post else 'documents'}/{item.id}",
+    }
+
+
+@router.get("/feed", response={200: FeedPage, **ERRORS})
+def home_feed(request: HttpRequest, cursor: str = ""):
+    """The caller's home feed, exactly as the home page builds it (news.feed): without a
+    cursor, `top` holds pinned posts then required documents not read yet, and `items`
+    the first 20 of the stream (news and documents of the caller's organisations and
+    every level above, newest first, with unread marks); pass `next_cursor` back as
+    `cursor` for the next 20 (`top` is then empty). A malformed cursor is refused."""
+    require_active(request)
+    if cursor:
+        after = feed.decode_cursor(cursor)
+        if after is None:
+            raise HttpError(400, "Con trỏ trang không hợp lệ: hãy tải lại bảng tin từ đầu.")
+        head, (items, next_cursor) = [], feed.stream(request.user, after)
+    else:
+        head, items, next_cursor = feed.first_page(request.user)
+    return {
+        "top": [_feed_item(i) for i in head],
+        "items": [_feed_item(i) for i in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @router.get("/news", response={200: PostPage, **ERRORS})

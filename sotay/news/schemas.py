@@ -56,3 +56,25 @@ class WithdrawIn(Schema):
 
 class PinIn(Schema):
     pinned: bool
+
+
+class FeedItemOut(Schema):
+    type: str  # "document" or "news"
+    id: int
+    at: dt.datetime
+    title: str
+    summary: str
+    kind_label: str
+    organization: str
+    unread: bool
+    pinned: bool
+    has_cover: bool
+    due_on: dt.date | None
+    overdue: bool
+    api_url: str
+
+
+class FeedPage(Schema):
+    top: list[FeedItemOut]
+    items: list[FeedItemOut]
+    next_cursor: str | None

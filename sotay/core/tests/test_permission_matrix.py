@@ -268,6 +268,7 @@ def test_malformed_identifiers_answer_404(world, login):
 API_CASES = [
     ("/documents", None, ALL_OK),
     ("/bookmarks", None, ALL_OK),
+    ("/feed", None, ALL_OK),
     ("/documents/{}", "doc_branch", expect(200, outsider=404)),
     ("/documents/{}/receipt", "doc_branch", expect(200, outsider=404)),
     (
