@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sotay.meetings",
     "sotay.handbook",
     "sotay.news",
+    "sotay.learning",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Study programme uploads (sotay/learning): refused above these sizes, before the body is read.
+SOTAY_LEARNING_MAX_AUDIO_MB = env_int("SOTAY_LEARNING_MAX_AUDIO_MB", 100)
+SOTAY_LEARNING_MAX_VIDEO_MB = env_int("SOTAY_LEARNING_MAX_VIDEO_MB", 500)
+SOTAY_LEARNING_MAX_PDF_MB = env_int("SOTAY_LEARNING_MAX_PDF_MB", 20)
+SOTAY_LEARNING_MAX_REFLECTION_MB = env_int("SOTAY_LEARNING_MAX_REFLECTION_MB", 10)
 
 # Django's admin is for system administrators only; it can be switched off entirely.
 SOTAY_ADMIN_ENABLED = env_bool("SOTAY_ADMIN_ENABLED", True)
