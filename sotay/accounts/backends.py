@@ -21,7 +21,8 @@ class IdentifierBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        """The session's user with their member row in the same query (every page needs
-        it for the permission check)."""
-        user = User.objects.select_related("member").filter(pk=user_id).first()
+        """The session's user with their member row and its organisation in the same
+        query (every page needs the member for the permission check; the shell and the
+        home page name the organisation)."""
+        user = User.objects.select_related("member__organization").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

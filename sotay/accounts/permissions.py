@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus, Role, RoleGrant
@@ -135,29 +135,34 @@ def grants_for(user) -> list[Grant]:
 
 
 def _compute_grants(user) -> list[Grant]:
+    """The member role, the roles of current seats and the explicit grants: one SQL
+    statement (seats and grants read as one UNION ALL), since without a shared cache
+    every request computes them."""
     today = timezone.localdate()
     grants: list[Grant] = []
     member = user.member if user.member_id else None
+    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    explicit = (
+        RoleGrant.objects.filter(current, user_id=user.pk)
+        .annotate(org_type=Value(""))
+        .order_by()
+        .values_list("role", "org_type", "organization__path", "organization_id")
+    )
+    rows = explicit
     if member is not None and member.status in ("du_bi", "chinh_thuc", "mien_sinh_hoat"):
         grants.append(Grant(MEMBER, member.org_path, member.organization_id))
         seats = (
-            Seat.objects.filter(member_id=member.pk, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-            .filter(organization__valid_to__isnull=True)
-            .values_list(
-                "position", "organization__org_type", "organization__path", "organization_id"
-            )
+            Seat.objects.filter(current, member_id=member.pk, organization__valid_to__isnull=True)
+            .annotate(org_type=F("organization__org_type"))
+            .order_by()
+            .values_list("position", "org_type", "organization__path", "organization_id")
         )
-        for position, org_type, path, org_id in seats:
-            role = seat_role(position, org_type)
-            if role:
-                grants.append(Grant(role, path, org_id))
-    explicit = (
-        RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-        .values_list("role", "organization__path", "organization_id")
-    )
-    grants.extend(Grant(role, path, org_id) for role, path, org_id in explicit)
+        rows = seats.union(explicit, all=True)
+    for role, org_type, path, org_id in rows:
+        if org_type:  # a seat: its position and the organisation's type give the role
+            role = seat_role(role, org_type)
+        if role:
+            grants.append(Grant(role, path, org_id))
     return grants
 
 

@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sotay.members.models import Member
 from sotay.news import feed
 
 
@@ -25,11 +24,7 @@ def home(request):
         items, next_cursor = feed.stream(user, cursor)
     else:
         head, items, next_cursor = feed.first_page(user)
-    member = (
-        Member.objects.select_related("organization").filter(pk=user.member_id).first()
-        if user.member_id
-        else None
-    )
+    member = user.member if user.member_id else None  # loaded with the user (backends.py)
     return render(
         request,
         "core/home.html",
@@ -46,7 +41,6 @@ def home(request):
 
 SECTIONS = {
     "meetings": ("Sinh hoạt", "Lịch sinh hoạt chi bộ, điểm danh, biểu quyết và biên bản."),
-    "learning": ("Học tập", "Chương trình học tập nghị quyết, bài giảng và trắc nghiệm."),
 }
 
 
