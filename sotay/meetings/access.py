@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from sotay.meetings.models import Meeting, Motion
+from sotay.meetings.models import AgendaItem, Material, Meeting, Motion, RosterEntry
 from sotay.meetings.queries import meetings_visible_to
 
 
@@ -21,3 +21,35 @@ def get_motion_for_user(user, meeting_pk, pk) -> Motion:
         raise Http404("Không tìm thấy nội dung biểu quyết.") from None
     motion.meeting = meeting
     return motion
+
+
+def get_agenda_item_for_user(user, meeting_pk, pk) -> AgendaItem:
+    meeting = get_meeting_for_user(user, meeting_pk)
+    try:
+        item = meeting.agenda.get(pk=int(pk))
+    except (AgendaItem.DoesNotExist, TypeError, ValueError):
+        raise Http404("Không tìm thấy nội dung chương trình.") from None
+    item.meeting = meeting
+    return item
+
+
+def get_material_for_user(user, meeting_pk, pk) -> Material:
+    meeting = get_meeting_for_user(user, meeting_pk)
+    try:
+        material = meeting.materials.get(pk=int(pk))
+    except (Material.DoesNotExist, TypeError, ValueError):
+        raise Http404("Không tìm thấy tài liệu.") from None
+    material.meeting = meeting
+    return material
+
+
+def get_entry_for_user(user, meeting_pk, pk) -> RosterEntry:
+    """A roster line of a meeting the user may see (whether they may change it is the
+    service's decision)."""
+    meeting = get_meeting_for_user(user, meeting_pk)
+    try:
+        entry = meeting.roster.get(pk=int(pk))
+    except (RosterEntry.DoesNotExist, TypeError, ValueError):
+        raise Http404("Không tìm thấy đảng viên trong danh sách triệu tập.") from None
+    entry.meeting = meeting
+    return entry

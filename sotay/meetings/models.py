@@ -51,6 +51,11 @@ class Meeting(models.Model):
         _("loại"), max_length=12, choices=MeetingKind.choices, default=MeetingKind.REGULAR
     )
     topic = models.CharField(_("chủ đề"), max_length=500)
+    with_thematic = models.BooleanField(
+        _("kết hợp sinh hoạt chuyên đề"),
+        default=False,
+        help_text=_("Sinh hoạt thường kỳ kết hợp chuyên đề cần ít nhất 120 phút."),
+    )
     starts_at = models.DateTimeField(_("bắt đầu"))
     ends_at = models.DateTimeField(_("kết thúc"))
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
@@ -365,3 +370,160 @@ class BallotBox(models.Model):
 
     def __str__(self) -> str:
         return f"Hòm phiếu {self.motion_id}"
+
+
+# --- planning: materials, draft comments, monthly pattern, liaison ---------------------
+
+
+def _private_storage():
+    """Uploaded materials are served only through the scoped download view, like the
+    library's attachments (never under MEDIA_URL)."""
+    from sotay.documents.models import PrivateStorage
+
+    return PrivateStorage()
+
+
+class Material(models.Model):
+    """A paper for the meeting: a library document (read through the library's own
+    scoping) or an uploaded PDF/DOCX kept in private storage. `published_at` is when
+    members could first see it (the announcement, or the upload if later): HD 42 wants
+    it at least a day before the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("tên tài liệu"), max_length=300)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("văn bản trong thư viện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(
+        upload_to="meetings/%Y/%m/",
+        storage=_private_storage,
+        max_length=200,
+        blank=True,
+    )
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu cuộc họp")
+        verbose_name_plural = _("tài liệu cuộc họp")
+        ordering = ["meeting_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(document__isnull=False) | ~models.Q(file=""),
+                name="material_document_or_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def label(self) -> str:
+        if self.document_id:
+            return "Văn bản thư viện"
+        return "PDF" if self.content_type == "application/pdf" else "DOCX"
+
+
+class DraftComment(models.Model):
+    """A member's comment on the draft content before the meeting (góp ý dự thảo),
+    read by whoever runs the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=150)
+    body = models.TextField(_("nội dung góp ý"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("góp ý dự thảo")
+        verbose_name_plural = _("góp ý dự thảo")
+        ordering = ["meeting_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"
+
+
+class MeetingPattern(models.Model):
+    """A branch's monthly habit ("ngày 5 hằng tháng, 19:30, 120 phút") from which the
+    next meetings are drafted. One pattern per organisation and kind."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="meeting_patterns"
+    )
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
+    day_of_month = models.PositiveSmallIntegerField(_("ngày trong tháng"))
+    start_time = models.TimeField(_("giờ bắt đầu"))
+    duration_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=120)
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    online_link = models.URLField(_("đường dẫn họp trực tuyến"), max_length=500, blank=True)
+    topic = models.CharField(_("chủ đề mẫu"), max_length=300)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lịch họp hằng tháng")
+        verbose_name_plural = _("lịch họp hằng tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="pattern_once_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(day_of_month__gte=1, day_of_month__lte=31),
+                name="pattern_day_1_31",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – ngày {self.day_of_month} hằng tháng"
+
+
+class Liaison(models.Model):
+    """The superior committee member who follows a branch (cấp ủy viên phụ trách chi
+    bộ), for a period. They are told when the branch announces a meeting and may read
+    the branch's meetings."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("chi bộ"),
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("cấp ủy viên phụ trách"),
+        on_delete=models.PROTECT,
+        related_name="followed_branches",
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cấp ủy viên phụ trách chi bộ")
+        verbose_name_plural = _("cấp ủy viên phụ trách chi bộ")
+        ordering = ["organization_id", "-starts_on"]
+        indexes = [models.Index(fields=["member", "starts_on"], name="liaison_member_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gt=models.F("starts_on")),
+                name="liaison_ends_after",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} phụ trách {self.organization}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus
 from sotay.accounts.permissions import MEETINGS_MANAGE, REPORTS_VIEW, is_superadmin, scope_q
-from sotay.meetings.models import Meeting, MeetingKind, MeetingState, RosterEntry
+from sotay.meetings.models import Liaison, Meeting, MeetingKind, MeetingState, RosterEntry
 from sotay.organizations.models import Seat
 
 
@@ -40,10 +40,14 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
             organization_id=OuterRef("organization_id"), member=member, starts_on__lte=today
         ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
         on_roster = RosterEntry.objects.filter(meeting_id=OuterRef("pk"), member=member)
+        # The superior committee member following the branch reads its meetings.
+        follows = Liaison.objects.filter(
+            organization_id=OuterRef("organization_id"), member=member, starts_on__lte=today
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
         q |= (
             shown
             & Q(organization_id__in=own_orgs)
             & (~Q(kind=MeetingKind.COMMITTEE) | Exists(seat))
         )
-        q |= Exists(on_roster)
+        q |= Exists(on_roster) | (shown & Exists(follows))
     return qs.filter(q)

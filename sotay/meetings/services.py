@@ -12,17 +12,17 @@ import datetime as dt
 import hashlib
 import hmac
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sotay.accounts.permissions import MEETINGS_MANAGE, can
 from sotay.audit.services import record
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.documents.text import plain
-from sotay.meetings import ballotbox, quorum
+from sotay.meetings import ballotbox, planning, quorum
 from sotay.meetings.models import (
     YES_NO_OPTIONS,
     AgendaItem,
@@ -43,8 +43,7 @@ from sotay.meetings.models import (
     Vote,
     VoterMark,
 )
-from sotay.members.models import ACTIVE_STATUSES, Member, MemberStatus
-from sotay.organizations.models import Seat
+from sotay.members.models import Member, MemberStatus
 
 # Members may check in from this long before the announced start until the end.
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
@@ -110,10 +109,8 @@ def _member_of(org, member: Member | None, field: str, label: str) -> Member | N
 # --- scheduling ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def schedule_meeting(
+def clean_meeting_fields(
     *,
-    user,
     organization,
     topic: str,
     starts_at: dt.datetime,
@@ -123,11 +120,9 @@ def schedule_meeting(
     online_link: str = "",
     chair: Member | None = None,
     secretary: Member | None = None,
-    agenda: list[tuple[str, Member | None]] | None = None,
-) -> Meeting:
-    """A draft meeting with its agenda (title, presenter) in order."""
-    if not can(user, MEETINGS_MANAGE, organization):
-        raise PermissionDenied("Bạn không có quyền lập lịch họp cho tổ chức này.")
+) -> dict:
+    """The checked fields of a meeting (schedule and edit share them); raises on the
+    first problem."""
     if kind not in MeetingKind.values:
         raise ServiceError("Loại cuộc họp không hợp lệ.", "kind")
     topic = _text(topic, "topic", "chủ đề", 500, required=True)
@@ -146,17 +141,56 @@ def schedule_meeting(
         raise ServiceError("Thời gian kết thúc không hợp lệ.", "ends_at")
     if ends_at <= starts_at:
         raise ServiceError("Thời gian kết thúc phải sau thời gian bắt đầu.", "ends_at")
-    meeting = Meeting.objects.create(
+    if ends_at - starts_at > dt.timedelta(hours=24):
+        raise ServiceError("Một cuộc họp không kéo dài quá 24 giờ.", "ends_at")
+    return {
+        "kind": kind,
+        "topic": topic,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": place,
+        "online_link": online_link,
+        "chair": _member_of(organization, chair, "chair", "Người chủ trì"),
+        "secretary": _member_of(organization, secretary, "secretary", "Thư ký"),
+    }
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    user,
+    organization,
+    topic: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    kind: str = MeetingKind.REGULAR,
+    place: str = "",
+    online_link: str = "",
+    with_thematic: bool = False,
+    chair: Member | None = None,
+    secretary: Member | None = None,
+    agenda: list[tuple[str, Member | None]] | None = None,
+) -> Meeting:
+    """A draft meeting with its agenda (title, presenter) in order. `with_thematic`:
+    a regular meeting combined with a thematic topic (it then needs 120 minutes)."""
+    if not can(user, MEETINGS_MANAGE, organization):
+        raise PermissionDenied("Bạn không có quyền lập lịch họp cho tổ chức này.")
+    values = clean_meeting_fields(
         organization=organization,
-        kind=kind,
         topic=topic,
         starts_at=starts_at,
         ends_at=ends_at,
+        kind=kind,
         place=place,
         online_link=online_link,
-        chair=_member_of(organization, chair, "chair", "Người chủ trì"),
-        secretary=_member_of(organization, secretary, "secretary", "Thư ký"),
+        chair=chair,
+        secretary=secretary,
+    )
+    meeting = Meeting.objects.create(
+        organization=organization,
+        with_thematic=bool(with_thematic) and values["kind"] == MeetingKind.REGULAR,
         created_by=user if getattr(user, "pk", None) else None,
+        **values,
     )
     for position, (title, presenter) in enumerate(agenda or [], start=1):
         AgendaItem.objects.create(
@@ -179,7 +213,13 @@ def announce_meeting(*, user, meeting: Meeting) -> Meeting:
     meeting.state = MeetingState.ANNOUNCED
     meeting.announced_at = timezone.now()
     meeting.save(update_fields=["state", "announced_at"])
-    record(action="meetings.announce", actor=user, target=meeting)
+    notice = planning.notify_announced(user=user, meeting=meeting)
+    record(
+        action="meetings.announce",
+        actor=user,
+        target=meeting,
+        changes={"notified": notice.recipient_count},
+    )
     return meeting
 
 
@@ -188,18 +228,7 @@ def _roster_rows(meeting: Meeting) -> list[RosterEntry]:
     (official attachment) and those temporarily attached to it; a committee meeting
     summons the holders of its current seats."""
     org = meeting.organization
-    if meeting.kind == MeetingKind.COMMITTEE:
-        today = timezone.localdate()
-        member_ids = (
-            Seat.objects.filter(organization=org, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-            .values("member_id")
-        )
-        members = Member.objects.filter(pk__in=member_ids, status__in=ACTIVE_STATUSES)
-    else:
-        members = Member.objects.filter(
-            Q(organization=org) | Q(temp_organization=org), status__in=ACTIVE_STATUSES
-        )
+    members = planning.summoned_members(meeting)
     rows = []
     for m in members.order_by("name_sort", "pk"):
         if m.organization_id != org.pk:
@@ -332,6 +361,15 @@ def set_suspended(*, user, entry: RosterEntry, suspended: bool, note: str = "") 
     return entry
 
 
+def check_in_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether members may check themselves in now."""
+    now = now or timezone.now()
+    return (
+        meeting.state == MeetingState.IN_PROGRESS
+        and meeting.starts_at - CHECK_IN_OPENS_BEFORE <= now <= meeting.ends_at
+    )
+
+
 def qr_code(meeting: Meeting, now: dt.datetime | None = None) -> str:
     """The check-in code shown on the secretary's screen now; it changes every
     QR_PERIOD seconds and is keyed by the meeting's own secret."""
@@ -350,6 +388,37 @@ def _qr_valid(meeting: Meeting, code: str, now: dt.datetime) -> bool:
     return any(hmac.compare_digest(_qr_for_slot(meeting, s), code or "") for s in slots)
 
 
+# Scanning the code opens the check-in page; the member then taps "Có mặt". A code that
+# was current when the page opened is exchanged for a ticket bound to that member and
+# meeting, accepted for QR_TICKET_AGE seconds, so a slow tap still counts while a photo
+# of the code (stale when opened) does not.
+QR_TICKET_AGE = 120
+_TICKET_SALT = "sotay.meetings.qr-ticket"
+
+
+def qr_ticket(*, user, meeting: Meeting, code: str, now: dt.datetime | None = None) -> str:
+    """Exchange the code scanned just now for a short-lived ticket (no write)."""
+    now = now or timezone.now()
+    if not _qr_valid(meeting, code, now):
+        raise ServiceError("Mã QR đã hết hạn hoặc không đúng. Hãy quét mã đang hiển thị.", "code")
+    return signing.dumps(
+        {"m": meeting.pk, "u": user.pk, "t": int(now.timestamp())}, salt=_TICKET_SALT
+    )
+
+
+def _ticket_valid(ticket: str, meeting: Meeting, user, now: dt.datetime) -> bool:
+    if not ticket:
+        return False
+    try:
+        data = signing.loads(ticket, salt=_TICKET_SALT)
+    except signing.BadSignature:
+        return False
+    if not isinstance(data, dict) or data.get("m") != meeting.pk or data.get("u") != user.pk:
+        return False
+    age = now.timestamp() - float(data.get("t", 0))
+    return -QR_GRACE <= age <= QR_TICKET_AGE
+
+
 @transaction.atomic
 def check_in(
     *,
@@ -357,11 +426,13 @@ def check_in(
     meeting: Meeting,
     method: str = CheckInMethod.PHONE,
     code: str = "",
+    ticket: str = "",
     now: dt.datetime | None = None,
 ) -> Attendance:
     """The signed-in member checks themself in, from the phone or by scanning the
-    rotating QR code. Refused outside the window, off the roster, for another branch's
-    meeting, with a stale code. Checking in again changes nothing."""
+    rotating QR code (`code`, or the `ticket` it was exchanged for on opening the
+    page). Refused outside the window, off the roster, for another branch's meeting,
+    with a stale code. Checking in again changes nothing."""
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("organization").get(pk=meeting.pk)
     member = getattr(user, "member", None)
@@ -381,7 +452,11 @@ def check_in(
         )
     if entry is None:
         raise PermissionDenied(NOT_ON_ROSTER)
-    if method == CheckInMethod.QR and not _qr_valid(meeting, code, now):
+    if (
+        method == CheckInMethod.QR
+        and not _qr_valid(meeting, code, now)
+        and not _ticket_valid(ticket, meeting, user, now)
+    ):
         raise ServiceError("Mã QR đã hết hạn hoặc không đúng. Hãy quét mã đang hiển thị.", "code")
     attendance = Attendance.objects.select_for_update().get(entry=entry)
     if attendance.status != AttendanceStatus.ABSENT:
@@ -787,6 +862,15 @@ def elected(motion: Motion) -> list[str]:
         tie = ranked[seats][0]
         ranked = [pair for pair in ranked if pair[0] > tie]
     return [option for _count, option in ranked[:seats]]
+
+
+def with_results(motions: list[Motion]) -> list[Motion]:
+    """Attach what a closed motion shows: (option, count) rows and the elected."""
+    for motion in motions:
+        if motion.state == MotionState.CLOSED:
+            motion.result_rows = list(zip(motion.options, motion.frozen_counts, strict=False))
+            motion.elected_list = elected(motion)
+    return motions
 
 
 def presence_summary(meeting: Meeting) -> quorum.Summary:

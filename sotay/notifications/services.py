@@ -4,6 +4,7 @@ receipts for every active account attached there: set-based, whatever the size."
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus
@@ -86,3 +87,46 @@ def mark_all_read(*, user) -> int:
     updated = Receipt.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     transaction.on_commit(lambda: forget_user("unread", user.pk))
     return updated
+
+
+@transaction.atomic
+def notify_users(
+    *,
+    users,
+    title: str,
+    body: str = "",
+    url: str = "",
+    org: Organization | None = None,
+    sender=None,
+) -> Notice:
+    """One notice to every active account in the `users` queryset (any filter over
+    accounts, e.g. the members summoned to a meeting): one Notice row and one
+    INSERT … SELECT of receipts, whatever the number. The caller checks permission."""
+    from sotay.accounts.models import User
+
+    title, body = _clean(title, body)
+    if url and not url.startswith("/"):
+        raise ServiceError("Liên kết phải là một trang trong hệ thống.", field="url")
+    notice = Notice.objects.create(title=title, body=body, url=url, organization=org, sender=sender)
+    ids = (
+        users.filter(status=AccountStatus.ACTIVE, is_active=True)
+        .order_by()
+        .annotate(recipient_id=F("pk"))
+        .values("recipient_id")
+        .distinct()
+    )
+    sql, params = ids.query.sql_with_params()
+    receipt_t = Receipt._meta.db_table
+    if users.model is not User:
+        raise TypeError("notify_users takes a queryset of accounts")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {receipt_t} (notice_id, user_id, read_at) "  # noqa: S608 - table name from the model, the rest parameters
+            f"SELECT %s, sub.recipient_id, NULL FROM ({sql}) sub",
+            [notice.pk, *params],
+        )
+        count = cursor.rowcount
+    notice.recipient_count = max(count, 0)
+    notice.save(update_fields=["recipient_count"])
+    transaction.on_commit(lambda: bump("unread"))
+    return notice
