@@ -51,11 +51,11 @@ def qr_url(request, meeting, now=None) -> str:
 
 
 def _qr_svg(data: str) -> str:
-    out = io.StringIO()
+    out = io.BytesIO()
     segno.make(data, error="m").save(
         out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, dark="#111"
     )
-    return out.getvalue()
+    return out.getvalue().decode()
 
 
 def _live_context(request, meeting) -> dict:
