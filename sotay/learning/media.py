@@ -124,7 +124,7 @@ class SizeLimitHandler(FileUploadHandler):
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
-        if getattr(self, "content_length", 0) > self.limit + ENVELOPE:
+        if (getattr(self, "content_length", 0) or 0) > self.limit + ENVELOPE:
             self.exceeded = True
             raise StopUpload(connection_reset=True)
 

@@ -67,6 +67,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def quiz_started(self) -> bool:
+        return Attempt.objects.filter(quiz__programme=self).exists()
+
 
 class LessonKind(models.TextChoices):
     TEXT = "text", _("Bài đọc")
