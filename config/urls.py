@@ -20,6 +20,7 @@ urlpatterns = [
     path("van-ban/", include("sotay.documents.urls")),
     path("so-tay/", include("sotay.handbook.urls")),
     path("tin-tuc/", include("sotay.news.urls")),
+    path("hoc-tap/", include("sotay.learning.urls")),
     path("sinh-hoat/", include("sotay.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -6,7 +6,6 @@ from sotay.core import pwa, views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("hoc-tap/", views.section, {"key": "learning"}, name="learning"),
     path("healthz", login_not_required(views.healthz), name="healthz"),
     # The installable app: the worker must be served from the root to control every page.
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
