@@ -390,3 +390,47 @@ def drop_requirement(*, actor, requirement: RequiredReading, request=None) -> No
         org_path=organization.path,
         note=organization.name,
     )
+
+
+@transaction.atomic
+def publish_branch_resolution(
+    *, actor, organization, symbol: str, title: str, body: str, issued_on: dt.date, request=None
+) -> Document:
+    """A resolution the organisation adopted at its own meeting (sotay.meetings.minutes),
+    published straight into the library: kind Nghị quyết, issuer and audience the
+    organisation, every member of it may read it. The right is the meeting's
+    (meetings.manage on the organisation), not content.publish: a branch secretary issues
+    the branch's resolution without being a library editor. The library's own rules (symbol
+    format, no classified content) still apply."""
+    from sotay.accounts.permissions import MEETINGS_MANAGE
+
+    if not can(actor, MEETINGS_MANAGE, organization):
+        raise PermissionDenied("Bạn không có quyền ban hành nghị quyết của tổ chức này.")
+    values = _clean(
+        {
+            "kind": DocumentKind.RESOLUTION,
+            "symbol": symbol,
+            "title": title,
+            "summary": "",
+            "issuer_org": organization,
+            "issuer_name": "",
+            "issued_on": issued_on,
+            "effective_on": issued_on,
+            "body": body,
+            "tags": "",
+            "audience_org": organization,
+            "audience_level": AudienceLevel.ALL,
+        }
+    )
+    _check_secret(values, False)
+    document = Document(
+        **values,
+        created_by=actor,
+        state=DocumentState.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    document.path = organization.path
+    refresh_search(document)
+    document.save()
+    record(action="documents.published", actor=actor, request=request, target=document)
+    return document

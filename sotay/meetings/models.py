@@ -527,3 +527,296 @@ class Liaison(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} phụ trách {self.organization}"
+
+
+# --- minutes, branch resolution, quality self-score (helper B) ---------------------------
+
+
+class MeetingGuest(models.Model):
+    """A guest of the meeting (khách mời): the superior committee member who follows the
+    branch, a presenter from outside. Names are typed, not linked: guests need not be on
+    the platform."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    position = models.CharField(_("chức vụ, đơn vị"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khách mời")
+        verbose_name_plural = _("khách mời")
+        ordering = ["meeting_id", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Remark(models.Model):
+    """What one speaker said (ý kiến phát biểu), typed by the meeting secretary while the
+    meeting runs. The speaker's name is copied so the minutes still read if the record
+    changes; a guest speaker has only the name."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="remarks")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("nội dung chương trình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="remarks",
+    )
+    speaker = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("người phát biểu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    speaker_name = models.CharField(_("người phát biểu"), max_length=150)
+    text = models.TextField(_("nội dung phát biểu"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ý kiến phát biểu")
+        verbose_name_plural = _("ý kiến phát biểu")
+        ordering = ["meeting_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_name}: {self.text[:40]}"
+
+
+class Conclusion(models.Model):
+    """A conclusion of the chair (kết luận), in order; the branch resolution is drafted
+    from them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="conclusions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("nội dung chương trình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conclusions",
+    )
+    text = models.TextField(_("nội dung kết luận"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kết luận")
+        verbose_name_plural = _("kết luận")
+        ordering = ["meeting_id", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    APPROVED = "approved", _("Đã thông qua")
+
+
+class Minutes(models.Model):
+    """One version of the minutes of a meeting. Version 1 is drafted from the meeting;
+    approving a version locks it (its `content_hash` is the SHA-256 of `body`); a change
+    after that is a new version with a `reason`, and every earlier version stays
+    readable. At most one draft per meeting at a time (the newest version)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    body = models.TextField(_("nội dung biên bản"))
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=MinutesState.choices, default=MinutesState.DRAFT
+    )
+    reason = models.CharField(_("lý do lập phiên bản mới"), max_length=500, blank=True)
+    content_hash = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("biên bản")
+        verbose_name_plural = _("biên bản")
+        ordering = ["meeting_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="minutes_version_once"),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(state="draft"),
+                name="minutes_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | ~models.Q(content_hash=""),
+                name="minutes_approved_hashed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Biên bản {self.meeting_id} v{self.version}"
+
+
+class ResolutionState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    PUBLISHED = "published", _("Đã ban hành")
+
+
+class BranchResolution(models.Model):
+    """The branch resolution (nghị quyết chi bộ) of a meeting, drafted from its
+    conclusions; publishing it puts a Nghị quyết into the documents library for the
+    branch and links it here."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="resolution")
+    number = models.PositiveIntegerField(_("số"))
+    symbol = models.CharField(_("số hiệu"), max_length=50)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    body = models.TextField(_("nội dung"))
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=ResolutionState.choices,
+        default=ResolutionState.DRAFT,
+    )
+    document = models.OneToOneField(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branch_resolution",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nghị quyết chi bộ")
+        verbose_name_plural = _("nghị quyết chi bộ")
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.title}"
+
+
+# The criteria of the meeting quality self-score (DOMAIN §5), in order: the field name on
+# ScoreConfig (weight) and QualityScore (points), and the label.
+SCORE_CRITERIA: tuple[tuple[str, str], ...] = (
+    ("time", _("Thời gian sinh hoạt")),
+    ("attendance", _("Số lượng đảng viên dự")),
+    ("preparation", _("Công tác chuẩn bị")),
+    ("conduct", _("Tổ chức, điều hành sinh hoạt")),
+    ("principles", _("Thực hiện nguyên tắc tổ chức, sinh hoạt đảng")),
+    ("results", _("Kết quả thực hiện nghị quyết kỳ trước")),
+    ("closing", _("Kết thúc sinh hoạt")),
+)
+
+
+class ScoreGrade(models.TextChoices):
+    GOOD = "tot", _("Tốt")
+    FAIR = "kha", _("Khá")
+    AVERAGE = "trung_binh", _("Trung bình")
+    POOR = "kem", _("Kém")
+
+
+class ScoreConfig(models.Model):
+    """One version of the self-score weights and grade bounds, in force from
+    `valid_from` until the next version's date. Weights add up to 100. A version already
+    used by a score is never changed: a new version is added instead."""
+
+    valid_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    time = models.PositiveSmallIntegerField(_("thời gian sinh hoạt"), default=5)
+    attendance = models.PositiveSmallIntegerField(_("số lượng đảng viên dự"), default=5)
+    preparation = models.PositiveSmallIntegerField(_("công tác chuẩn bị"), default=10)
+    conduct = models.PositiveSmallIntegerField(_("tổ chức, điều hành"), default=40)
+    principles = models.PositiveSmallIntegerField(_("nguyên tắc, chế độ"), default=5)
+    results = models.PositiveSmallIntegerField(_("kết quả nghị quyết kỳ trước"), default=30)
+    closing = models.PositiveSmallIntegerField(_("kết thúc sinh hoạt"), default=5)
+    good_from = models.PositiveSmallIntegerField(_("Tốt từ"), default=90)
+    fair_from = models.PositiveSmallIntegerField(_("Khá từ"), default=70)
+    average_from = models.PositiveSmallIntegerField(_("Trung bình từ"), default=50)
+    note = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cấu hình chấm điểm sinh hoạt")
+        verbose_name_plural = _("cấu hình chấm điểm sinh hoạt")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    good_from__gt=models.F("fair_from"),
+                    fair_from__gt=models.F("average_from"),
+                    good_from__lte=100,
+                ),
+                name="scoreconfig_bounds_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cấu hình chấm điểm từ {self.valid_from:%d/%m/%Y}"
+
+    def weights(self) -> dict[str, int]:
+        return {key: getattr(self, key) for key, _label in SCORE_CRITERIA}
+
+    def grade(self, total: int) -> str:
+        if total >= self.good_from:
+            return ScoreGrade.GOOD
+        if total >= self.fair_from:
+            return ScoreGrade.FAIR
+        if total >= self.average_from:
+            return ScoreGrade.AVERAGE
+        return ScoreGrade.POOR
+
+
+class QualityScore(models.Model):
+    """The branch's self-score of one meeting, with the configuration version it was
+    scored under (so later changes to the weights never rewrite old scores)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="score")
+    config = models.ForeignKey(ScoreConfig, on_delete=models.PROTECT, related_name="scores")
+    time = models.PositiveSmallIntegerField(_("thời gian sinh hoạt"))
+    attendance = models.PositiveSmallIntegerField(_("số lượng đảng viên dự"))
+    preparation = models.PositiveSmallIntegerField(_("công tác chuẩn bị"))
+    conduct = models.PositiveSmallIntegerField(_("tổ chức, điều hành"))
+    principles = models.PositiveSmallIntegerField(_("nguyên tắc, chế độ"))
+    results = models.PositiveSmallIntegerField(_("kết quả nghị quyết kỳ trước"))
+    closing = models.PositiveSmallIntegerField(_("kết thúc sinh hoạt"))
+    total = models.PositiveSmallIntegerField(_("tổng điểm"))
+    grade = models.CharField(_("xếp loại"), max_length=12, choices=ScoreGrade.choices)
+    note = models.TextField(_("nhận xét"), blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tự chấm điểm chất lượng sinh hoạt")
+        verbose_name_plural = _("tự chấm điểm chất lượng sinh hoạt")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__lte=100), name="score_total_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.total} điểm"
+
+    def points(self) -> dict[str, int]:
+        return {key: getattr(self, key) for key, _label in SCORE_CRITERIA}
