@@ -74,6 +74,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The signed-in user may be kept in the shared cache (backends.get_user): a saved
+        # password, status or name must reach the next request, not the cached copy.
+        from sotay.accounts.backends import forget_session_user
+
+        forget_session_user(self.pk)
+
     @property
     def is_approved(self) -> bool:
         return self.status == AccountStatus.ACTIVE

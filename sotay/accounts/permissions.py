@@ -170,8 +170,11 @@ def invalidate_all() -> None:
     """Call after anything that can change someone's roles or their paths: seats, role
     grants, tree moves and merges, member transfers and status changes. The bump waits
     for the commit, so no request can cache the old rows under the new epoch."""
+    from sotay.accounts.backends import forget_all_session_users
+
     namespace = f"grants:{timezone.localdate().isoformat()}"
     transaction.on_commit(lambda: bump(namespace))
+    forget_all_session_users()  # the cached session user holds the member's status and path
 
 
 def forget(user) -> None:
