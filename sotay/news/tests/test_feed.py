@@ -306,3 +306,12 @@ def test_without_a_shared_cache_the_home_page_costs_at_most_six_statements(world
     sql = [q["sql"][:80] for q in ctx.captured_queries]
     assert len(sql) <= 6, sql
     assert sum("notifications_receipt" in q for q in sql) == 1
+
+
+def test_each_item_links_to_its_reader(world, content):
+    from django.urls import reverse
+
+    items, _ = feed.stream(world.member)
+    for item in items:
+        name = "news:detail" if item.is_post else "documents:detail"
+        assert item.url == reverse(name, args=[item.id])
