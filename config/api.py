@@ -12,6 +12,7 @@ from sotay.documents.api import router as documents_router
 from sotay.documents.required_api import router as required_reading_router
 from sotay.handbook.api import router as handbook_router
 from sotay.learning.api import router as learning_router
+from sotay.meetings.api import router as meetings_router
 from sotay.meetings.api_minutes import router as meetings_minutes_router
 from sotay.members.api import router as members_router
 from sotay.news.api import router as news_router
@@ -35,6 +36,7 @@ api.add_router("", required_reading_router)
 api.add_router("", handbook_router)
 api.add_router("", news_router)
 api.add_router("", learning_router)
+api.add_router("", meetings_router)
 api.add_router("", meetings_minutes_router)
 
 

@@ -16,7 +16,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 @admin.register(Liaison)
 class LiaisonAdmin(ReadOnlyAdmin):
     """Who follows which branch for the superior committee. Assigned through
-    `planning.assign_liaison` (API POST /meetings/liaisons), which checks the seat and
+    `planning.assign_liaison` (API POST /meeting-liaisons), which checks the seat and
     overlapping periods."""
 
     list_display = ["organization", "member", "starts_on", "ends_on"]
