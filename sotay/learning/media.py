@@ -119,12 +119,12 @@ class SizeLimitHandler(FileUploadHandler):
         self.exceeded = False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.content_length = content_length
+        self.declared = content_length or 0
         return None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
-        if (getattr(self, "content_length", 0) or 0) > self.limit + ENVELOPE:
+        if getattr(self, "declared", 0) > self.limit + ENVELOPE:
             self.exceeded = True
             raise StopUpload(connection_reset=True)
 
