@@ -52,6 +52,19 @@ def test_member_searches_the_handbook_and_uses_the_contents(page, server, world)
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "handbook_page")
 
+    # The library's one search box finds the handbook page too.
+    page.goto(server + "/van-ban/")
+    page.get_by_role("searchbox").fill("ket nap dang vien")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tìm", exact=True).click()
+    hits = page.locator(".handbook-hits .doc-item")
+    expect(hits.first).to_contain_text("Kết nạp đảng viên")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "documents_search_handbook")
+    with page.expect_navigation():
+        hits.first.locator("a").click()
+    assert path_of(page).startswith("/so-tay/")
+
 
 def test_admin_writes_a_page_and_moves_it_on_a_phone(page, server, world):
     from sotay.handbook.demo import seed_handbook

@@ -42,6 +42,7 @@ from sotay.documents.queries import (
 from sotay.documents.required_views import reading_panel
 from sotay.documents.snippets import annotate_results
 from sotay.documents.text import body_blocks, normalize_symbol
+from sotay.handbook.queries import search as search_handbook
 from sotay.organizations.access import find_organization_by_code
 from sotay.organizations.models import Organization
 
@@ -53,6 +54,9 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+HANDBOOK_HITS = 3
 
 
 @require_GET
@@ -86,8 +90,12 @@ def library(request):
     else:
         qs = qs.order_by("-published_at", "-created_at", "-pk")
     page = page_of(qs.defer("body", "search_text"), request.GET.get("page"), PER_PAGE, False)
+    handbook_hits = []
     if text and not error:
         annotate_results(page.items, text)
+        if page.number == 1:
+            # One search box: the procedures handbook's pages that match come first.
+            handbook_hits = search_handbook(user, text, limit=HANDBOOK_HITS)
     issuer_orgs = Organization.objects.filter(
         pk__in=documents_visible_to(user)
         .filter(state=DocumentState.PUBLISHED, issuer_org__isnull=False)
@@ -108,6 +116,7 @@ def library(request):
             + [(f"org-{o.pk}", o.name) for o in issuer_orgs],
             "states": DocumentState.choices,
             "is_editor": is_editor,
+            "handbook_hits": handbook_hits,
             "query": query.urlencode(),
             # Required and still unread, above the list ("members see it first").
             "required": required_for(user)

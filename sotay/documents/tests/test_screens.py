@@ -54,10 +54,26 @@ def test_the_library_runs_a_fixed_number_of_queries(world, login, docs):
         make_document(world, world.branch, title="Thêm nữa")
     with CaptureQueriesContext(connection) as many:
         client.get("/van-ban/?q=them")
-    # The search adds its "is it common" probe and the snippets' two reads (body heads,
-    # attachment heads), whatever the number of rows.
-    assert len(many) <= len(few) + 3
+    # The search adds its "is it common" probe, the snippets' two reads (body heads,
+    # attachment heads) and the handbook's hits (outline, matches, rows), whatever the
+    # number of rows.
+    assert len(many) <= len(few) + 6
     assert len(few) <= 10
+
+
+def test_the_one_search_box_also_finds_handbook_pages(world, login, docs):
+    from sotay.handbook.testing import make_page
+
+    guide = make_page(world, "Ghi biên bản sinh hoạt chi bộ", body="<p>Cách ghi biên bản.</p>")
+    make_page(world, "Biên bản nháp chưa đăng", published=False)
+    page = login(world.member).get("/van-ban/", {"q": "bien ban"}).content.decode()
+    assert "Trong Sổ tay nghiệp vụ" in page
+    assert f'href="/so-tay/{guide.slug}/"' in page
+    assert "Biên bản nháp chưa đăng" not in page
+    assert (
+        "Trong Sổ tay nghiệp vụ"
+        not in login(world.member).get("/van-ban/", {"q": "nghi quyet 52"}).content.decode()
+    )
 
 
 def test_search_without_diacritics_from_the_box(world, login, docs):
