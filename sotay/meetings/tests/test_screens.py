@@ -529,3 +529,36 @@ def test_a_member_attached_temporarily_sees_and_checks_in(night, client):
         Attendance.objects.get(entry__member=guest.member, entry__meeting=meeting).status
         == "present"
     )
+
+
+def test_the_run_screen_and_its_live_part_keep_their_query_count_as_the_roster_grows(
+    world, settings, tmp_path, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def night_of(extra: int):
+        for i in range(extra):
+            make_member(world.branch, f"Đảng viên thêm {i}")
+        now = timezone.now()
+        meeting = services.schedule_meeting(
+            user=world.secretary, organization=world.branch, topic=f"Họp {extra}",
+            starts_at=now + T(minutes=5), ends_at=now + T(hours=2), place="X",
+        )  # fmt: skip
+        services.announce_meeting(user=world.secretary, meeting=meeting)
+        services.start_meeting(user=world.secretary, meeting=meeting)
+        services.open_motion(user=world.secretary, meeting=meeting, title="Biểu quyết")
+        return meeting
+
+    as_(client, world.secretary)
+    counts = []
+    for extra in (0, 15):
+        meeting = night_of(extra)
+        client.get(reverse("meetings:run", args=[meeting.pk]))
+        with CaptureQueriesContext(connection) as run, CaptureQueriesContext(connection):
+            client.get(reverse("meetings:run", args=[meeting.pk]))
+        with CaptureQueriesContext(connection) as live:
+            client.get(reverse("meetings:live", args=[meeting.pk]))
+        counts.append((len(run.captured_queries), len(live.captured_queries)))
+    assert counts[0] == counts[1], counts
+    assert counts[0][1] <= 10
