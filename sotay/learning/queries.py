@@ -114,7 +114,9 @@ def assigned_programmes(user) -> QuerySet[Programme]:
 
 def home_programmes(user, limit: int = 3) -> list[Programme]:
     """The home feed's "Chuyên đề cần học" block: assigned, still open and not yet
-    completed, nearest deadline first. One SQL statement."""
+    completed, nearest deadline first. One SQL statement (none without a member record)."""
+    if study_member(user) is None:
+        return []
     return list(
         assigned_programmes(user)
         .filter(closes_on__gte=timezone.localdate())

@@ -133,3 +133,31 @@ def answer_all(attempt, *, right: bool = True) -> dict[str, list[int]]:
             chosen = chosen[:1]
         out[str(item.question_id)] = chosen
     return out
+
+
+def learning_for_matrix(world) -> dict[str, list[int]]:
+    """URL arguments for the permission matrix: a published programme of branch B1
+    (text and audio lessons, a quiz), a draft of commune C1, the member's submitted
+    attempt and the member's page for the secretary."""
+    from sotay.learning import quizzes
+
+    programme = build_programme(world)
+    draft = build_programme(world, org=world.commune, publish=False, title="Bản nháp C1")
+    text, audio = list(programme.lessons.all())
+    attempt = quizzes.start_attempt(user=world.member, quiz=programme.quiz)
+    quizzes.submit_attempt(user=world.member, attempt=attempt, answers={})
+    return {
+        "prog_branch": [programme.pk],
+        "prog_draft": [draft.pk],
+        "learn_lesson": [programme.pk, text.pk],
+        "learn_audio": [programme.pk, audio.pk],
+        "learn_member": [programme.pk, world.member.member_id],
+        "learn_attempt": [attempt.pk],
+    }
+
+
+# Shapes of the arguments above, for tests that only reverse the URLs.
+MATRIX_PLACEHOLDERS = {
+    "prog_branch": [1], "prog_draft": [1], "learn_lesson": [1, 1], "learn_audio": [1, 1],
+    "learn_member": [1, 1], "learn_attempt": [1],
+}  # fmt: skip
