@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from sotay.accounts.api_auth import TokenAuth, require_active
@@ -127,7 +127,7 @@ def remark_add_endpoint(request: HttpRequest, meeting_id: int, payload: RemarkIn
         speaker_name=payload.speaker_name,
         agenda_item=_agenda(meeting, payload.agenda_item_id),
     )
-    return 201, _remark(remark)
+    return Status(201, _remark(remark))
 
 
 @router.delete("/meetings/{meeting_id}/remarks/{remark_id}", response={204: None, **ERRORS})
@@ -137,7 +137,7 @@ def remark_delete_endpoint(request: HttpRequest, meeting_id: int, remark_id: int
     if remark is None:
         raise Http404("Không tìm thấy ý kiến phát biểu.")
     svc.delete_remark(user=request.user, remark=remark)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/meetings/{meeting_id}/conclusions", response={201: ConclusionOut, **ERRORS})
@@ -149,7 +149,7 @@ def conclusion_add_endpoint(request: HttpRequest, meeting_id: int, payload: Conc
         text=payload.text,
         agenda_item=_agenda(meeting, payload.agenda_item_id),
     )
-    return 201, _conclusion(conclusion)
+    return Status(201, _conclusion(conclusion))
 
 
 @router.delete("/meetings/{meeting_id}/conclusions/{conclusion_id}", response={204: None, **ERRORS})
@@ -159,7 +159,7 @@ def conclusion_delete_endpoint(request: HttpRequest, meeting_id: int, conclusion
     if conclusion is None:
         raise Http404("Không tìm thấy kết luận.")
     svc.delete_conclusion(user=request.user, conclusion=conclusion)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/meetings/{meeting_id}/guests", response={201: GuestOut, **ERRORS})
@@ -168,7 +168,7 @@ def guest_add_endpoint(request: HttpRequest, meeting_id: int, payload: GuestIn):
     guest = svc.add_guest(
         user=request.user, meeting=meeting, full_name=payload.full_name, position=payload.position
     )
-    return 201, _guest(guest)
+    return Status(201, _guest(guest))
 
 
 @router.delete("/meetings/{meeting_id}/guests/{guest_id}", response={204: None, **ERRORS})
@@ -178,7 +178,7 @@ def guest_delete_endpoint(request: HttpRequest, meeting_id: int, guest_id: int):
     if guest is None:
         raise Http404("Không tìm thấy khách mời.")
     svc.remove_guest(user=request.user, guest=guest)
-    return 204, None
+    return Status(204, None)
 
 
 # --- minutes --------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def minutes_draft_endpoint(request: HttpRequest, meeting_id: int, payload: Draft
     meeting = _meeting(request, meeting_id)
     minutes = svc.draft_minutes(user=request.user, meeting=meeting, redraft=payload.redraft)
     minutes.meeting = meeting
-    return 201, _minutes(minutes)
+    return Status(201, _minutes(minutes))
 
 
 @router.get("/meetings/{meeting_id}/minutes/{version}", response={200: MinutesOut, **ERRORS})
@@ -244,7 +244,7 @@ def minutes_new_version_endpoint(request: HttpRequest, meeting_id: int, payload:
     meeting = _meeting(request, meeting_id)
     minutes = svc.new_version(user=request.user, meeting=meeting, reason=payload.reason)
     minutes.meeting = meeting
-    return 201, _minutes(minutes)
+    return Status(201, _minutes(minutes))
 
 
 @router.get("/meetings/{meeting_id}/minutes/{version}/pdf", response={200: None, **ERRORS})
@@ -285,7 +285,7 @@ def resolution_endpoint(request: HttpRequest, meeting_id: int):
 @router.post("/meetings/{meeting_id}/resolution", response={201: ResolutionOut, **ERRORS})
 def resolution_draft_endpoint(request: HttpRequest, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    return 201, _resolution(svc.draft_resolution(user=request.user, meeting=meeting))
+    return Status(201, _resolution(svc.draft_resolution(user=request.user, meeting=meeting)))
 
 
 @router.put("/meetings/{meeting_id}/resolution", response={200: ResolutionOut, **ERRORS})
@@ -359,14 +359,14 @@ def score_put_endpoint(request: HttpRequest, meeting_id: int, payload: ScoreIn):
     return _score(meeting, score, score.config)
 
 
-@router.get("/meetings/score-configs", response={200: list[ScoreConfigOut], **ERRORS})
+@router.get("/meeting-score-configs", response={200: list[ScoreConfigOut], **ERRORS})
 def score_configs_endpoint(request: HttpRequest):
     """Every version of the self-score weights, newest first (anyone signed in)."""
     require_active(request)
     return [_config(c) for c in ScoreConfig.objects.order_by("-valid_from")]
 
 
-@router.post("/meetings/score-configs", response={201: ScoreConfigOut, **ERRORS})
+@router.post("/meeting-score-configs", response={201: ScoreConfigOut, **ERRORS})
 def score_config_post_endpoint(request: HttpRequest, payload: ScoreConfigIn):
     require_active(request)
     if not is_superadmin(request.user):
@@ -381,7 +381,7 @@ def score_config_post_endpoint(request: HttpRequest, payload: ScoreConfigIn):
         average_from=data["average_from"],
         note=data["note"],
     )
-    return 201, _config(config)
+    return Status(201, _config(config))
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def _row(r: stats.Row) -> dict:
     }  # fmt: skip
 
 
-@router.get("/meetings/statistics/{org_id}", response={200: MeetingStatsOut, **ERRORS})
+@router.get("/meeting-statistics/{org_id}", response={200: MeetingStatsOut, **ERRORS})
 def meeting_statistics_endpoint(request: HttpRequest, org_id: int, filters: Query[MonthQuery]):
     """Meetings held in the month (`month=2026-11`, default this month) in the
     organisation's subtree, branches that met and did not, attendance rate; one row per

@@ -9,6 +9,7 @@ minutes is not found (404) for readers."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -391,9 +392,8 @@ def resolution_publish(request, pk: int):
     resolution = BranchResolution.objects.filter(meeting=meeting).first()
     if resolution is None:
         raise Http404("Không có dự thảo nghị quyết.")
-    ok, _ = call_with_message(
-        request, svc.publish_resolution, user=request.user, resolution=resolution, request=request
-    )
+    publish = partial(svc.publish_resolution, request=request)
+    ok, _ = call_with_message(request, publish, user=request.user, resolution=resolution)
     if ok:
         messages.success(request, "Nghị quyết đã được ban hành vào thư viện văn bản của chi bộ.")
     return redirect("meetings:resolution", pk=meeting.pk)
