@@ -7,7 +7,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -134,15 +134,25 @@ def detail(request, pk: int):
     blocks = body_blocks(document.body)
     toc = [b for b in blocks if b["heading"]]
     visible = documents_visible_to(user).filter(state=DocumentState.PUBLISHED)
-    links_out = DocumentLink.objects.filter(source=document, target__in=visible).select_related(
-        "target"
+    # Links both ways in one read; the other end must be readable by this user.
+    links = (
+        DocumentLink.objects.filter(
+            Q(source=document, target__in=visible) | Q(target=document, source__in=visible)
+        )
+        .select_related("source", "target")
+        .defer("source__body", "source__search_text", "target__body", "target__search_text")
+        .order_by("pk")
     )
-    links_in = DocumentLink.objects.filter(target=document, source__in=visible).select_related(
-        "source"
-    )
-    related = [(link.get_relation_display(), link.target) for link in links_out]
+    links = list(links)
+    related = [
+        (link.get_relation_display(), link.target)
+        for link in links
+        if link.source_id == document.pk
+    ]
     related += [
-        (f"Được {link.get_relation_display().lower()} bởi", link.source) for link in links_in
+        (f"Được {link.get_relation_display().lower()} bởi", link.source)
+        for link in links
+        if link.target_id == document.pk and link.source_id != document.pk
     ]
     if not related and document.tags:
         # No declared link: suggest the newest documents sharing the first tag.
