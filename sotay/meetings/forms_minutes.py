@@ -22,6 +22,8 @@ class RemarkForm(forms.Form):
     )
 
     def __init__(self, *args, meeting: Meeting, roster, **kwargs):
+        # The notes screen shows three forms: ids must not collide (names may).
+        kwargs.setdefault("auto_id", "remark_%s")
         super().__init__(*args, **kwargs)
         self.fields["speaker"].choices = [("", _("— Khách mời (ghi họ tên bên dưới) —"))] + [
             (e.member_id, e.full_name) for e in roster
@@ -39,6 +41,7 @@ class ConclusionForm(forms.Form):
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("auto_id", "conclusion_%s")
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].choices = _agenda_choices(meeting)
 
@@ -50,6 +53,10 @@ def _agenda_choices(meeting: Meeting):
 
 
 class GuestForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "guest_%s")
+        super().__init__(*args, **kwargs)
+
     full_name = forms.CharField(label=_("Họ và tên khách mời"), max_length=150)
     position = forms.CharField(label=_("Chức vụ, đơn vị"), max_length=255, required=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from sotay.core.testing import make_member, make_user
 from sotay.meetings import minutes, services
 from sotay.meetings.models import AttendanceStatus, Ballot, MotionKind, RosterEntry
@@ -15,6 +17,29 @@ T = dt.timedelta
 
 def entry_of(w, user) -> RosterEntry:
     return RosterEntry.objects.get(meeting=w.meeting, member=user.member)
+
+
+def schedule_fixture_meeting(w):
+    """What the `meeting_world` fixture of the meetings tests builds, for callers outside
+    that package (the e2e test): B1's extra members and an announced meeting starting in
+    ten minutes, the branch secretary in the chair, the plain member as secretary."""
+    w.exempt = make_user(make_member(w.branch, "Ngô Văn Phúc", status=MemberStatus.EXEMPT))
+    w.away = make_user(make_member(w.branch, "Lý Thị Quế", temp_organization=w.branch3))
+    w.guest = make_user(make_member(w.sibling, "Mai Văn Sơn", temp_organization=w.branch))
+    w.now = timezone.now().replace(microsecond=0)
+    w.meeting = services.schedule_meeting(
+        user=w.secretary,
+        organization=w.branch,
+        topic="Sinh hoạt chi bộ thường kỳ tháng 11",
+        starts_at=w.now + T(minutes=10),
+        ends_at=w.now + T(minutes=130),
+        place="Nhà văn hóa khu phố 1",
+        chair=w.secretary.member,
+        secretary=w.member.member,
+        agenda=[("Đánh giá công tác tháng", w.secretary.member), ("Triển khai nhiệm vụ", None)],
+    )
+    services.announce_meeting(user=w.secretary, meeting=w.meeting)
+    return w
 
 
 def build_minutes_world(w, *, notes: bool = True):
