@@ -58,7 +58,9 @@ class Row:
 
     @property
     def completed_pct(self) -> str:
-        return percent(self.completed, self.assigned)
+        """"25,0 %", or "–" for a share of nobody."""
+        share = percent(self.completed, self.assigned)
+        return "–" if share is None else f"{share:.1f} %".replace(".", ",")
 
     @property
     def not_started(self) -> int:

@@ -27,7 +27,8 @@
       if (note) note.hidden = false;
     }
   });
-  player.addEventListener("pause", function () { send(false); });
+  // A pause event also fires at the end, just before "ended": leave that one to "ended".
+  player.addEventListener("pause", function () { if (!player.ended) send(false); });
   player.addEventListener("ended", function () { send(true); });
   setInterval(function () { if (!player.paused) send(false); }, 10000);
 })();
