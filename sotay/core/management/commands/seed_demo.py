@@ -22,6 +22,7 @@ from sotay.core.management.commands.seed_scale import (
 from sotay.core.names import random_name
 from sotay.documents.demo import seed_documents
 from sotay.handbook.demo import seed_handbook
+from sotay.learning.demo import seed_learning
 from sotay.members.imports import opening
 from sotay.members.models import EventKind, Member, MemberEvent, MemberStatus, Sex
 from sotay.news.demo import seed_news
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         seed_documents()  # idempotent: adds the demo documents a database lacks
         seed_handbook()  # idempotent: adds the handbook pages a database lacks
         seed_news()  # idempotent: adds the demo news posts a database lacks
+        seed_learning()  # idempotent: adds the demo study programme a database lacks
         self._print_logins()
 
     def _build(self):
