@@ -6,7 +6,7 @@ from sotay.meetings import views, views_run
 
 app_name = "meetings"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home, name="index"),
     path("lap-lich/", views.schedule, name="schedule"),
     path("lich-hang-thang/", views.pattern, name="pattern"),
     path("lich.ics", views.ics_feed, name="ics_feed"),

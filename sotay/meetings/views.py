@@ -505,7 +505,7 @@ def pattern(request):
                 )
             else:
                 messages.info(request, "Các tháng này đã có lịch họp: không lập thêm dự thảo.")
-            return redirect("meetings:home")
+            return redirect("meetings:index")
     return render(request, "meetings/pattern_form.html", {"form": form, "org": org})
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -34,6 +35,8 @@ from sotay.meetings.models import (
     VoterMark,
 )
 
+# The run screen's live part (QR, counts) is fetched again this often (setting
+# SOTAY_MEETING_LIVE_REFRESH; 10 s shows every QR code, which changes each 30 s).
 LIVE_REFRESH_SECONDS = 10
 
 
@@ -53,7 +56,7 @@ def qr_url(request, meeting, now=None) -> str:
 def _qr_svg(data: str) -> str:
     out = io.BytesIO()
     segno.make(data, error="m").save(
-        out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, dark="#111"
+        out, kind="svg", border=2, omitsize=True, xmldecl=False, svgns=True, dark="#111"
     )
     return out.getvalue().decode()
 
@@ -70,7 +73,7 @@ def _live_context(request, meeting) -> dict:
         "meeting": meeting,
         "summary": summary,
         "open_motions": open_motions,
-        "refresh": LIVE_REFRESH_SECONDS,
+        "refresh": getattr(settings, "SOTAY_MEETING_LIVE_REFRESH", LIVE_REFRESH_SECONDS),
     }
     if meeting.state == MeetingState.IN_PROGRESS:
         url = qr_url(request, meeting)

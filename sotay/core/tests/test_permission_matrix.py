@@ -16,7 +16,6 @@ from sotay.core.testing import PERSONAS, make_member
 from sotay.documents.testing import library_for_matrix
 from sotay.handbook.testing import handbook_for_matrix
 from sotay.learning.testing import MATRIX_PLACEHOLDERS, learning_for_matrix
-from sotay.learning.testing import MATRIX_PLACEHOLDERS, learning_for_matrix
 from sotay.meetings.testing import meetings_for_matrix
 from sotay.news import services as news_services
 from sotay.news.testing import image_bytes, posts_for_matrix
@@ -194,25 +193,6 @@ CASES = [
     ("learning:branch", "prog_branch", expect(403, outsider=404, secretary=200, admin=200)),
     ("learning:member", "learn_member", expect(404, secretary=200, admin=200)),
     ("learning:report", "prog_branch", expect(200, member=403, probationary=403, outsider=404)),
-    ("learning:report_xlsx", "prog_branch", expect(200, member=403, probationary=403, outsider=404)),
-    ("learning:result", "learn_attempt", expect(404, member=200)),
-    # Learning: a published programme of branch B1 (committees above read it, the
-    # office of C1 writes it), a draft of C1, the member's attempt, the member's page
-    # for the branch secretary; reports need reports.view.
-    ("learning:programmes", None, ALL_OK),
-    ("learning:detail", "prog_branch", expect(200, outsider=404)),
-    ("learning:lesson", "learn_lesson", expect(200, outsider=404)),
-    ("learning:lesson_file", "learn_audio", expect(200, outsider=404)),
-    ("learning:reflection", "prog_branch", expect(200, outsider=404)),
-    ("learning:detail", "prog_draft", expect(404, office=200, admin=200)),
-    ("learning:create", None, expect(403, office=200, admin=200)),
-    ("learning:edit", "prog_branch", expect(403, outsider=404, office=200, admin=200)),
-    ("learning:edit", "prog_draft", expect(404, office=200, admin=200)),
-    ("learning:question_import", "prog_draft", expect(404, office=200, admin=200)),
-    ("learning:question_template", "prog_draft", expect(404, office=200, admin=200)),
-    ("learning:branch", "prog_branch", expect(403, outsider=404, secretary=200, admin=200)),
-    ("learning:member", "learn_member", expect(404, secretary=200, admin=200)),
-    ("learning:report", "prog_branch", expect(200, member=403, probationary=403, outsider=404)),
     (
         "learning:report_xlsx",
         "prog_branch",
@@ -221,7 +201,7 @@ CASES = [
     ("learning:result", "learn_attempt", expect(404, member=200)),
     # Meetings of branch B1: an announced one (its members and the committees above
     # read it) and a draft (only who runs it); running it is the branch secretary's.
-    ("meetings:home", None, ALL_OK),
+    ("meetings:index", None, ALL_OK),
     ("meetings:ics_feed", None, ALL_OK),
     ("meetings:schedule", None, expect(403, secretary=200, admin=200)),
     ("meetings:pattern", None, expect(403, secretary=200, admin=200)),
@@ -251,8 +231,6 @@ def _args(world, which):
         return [world._meetings[which].pk if hasattr(world, "_meetings") else 1]
     if which.startswith(("prog_", "learn_")):
         return getattr(world, "_learning", MATRIX_PLACEHOLDERS)[which]
-    if which.startswith(("prog_", "learn_")):
-        return getattr(world, "_learning", MATRIX_PLACEHOLDERS)[which]
     if which.startswith("doc_"):
         return [world._docs[which].pk if hasattr(world, "_docs") else 1]
     return [getattr(world, which).pk]
@@ -266,7 +244,6 @@ def scoped_world(world, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.PRIVATE_ROOT = tmp_path
     world._posts = posts_for_matrix(world)
-    world._learning = learning_for_matrix(world)
     world._learning = learning_for_matrix(world)
     world._meetings = meetings_for_matrix(world)
     for post in (world._posts["post_province"], world._posts["post_sibling"]):
@@ -336,11 +313,6 @@ def test_malformed_identifiers_answer_404(world, login):
 API_CASES = [
     ("/documents", None, ALL_OK),
     ("/bookmarks", None, ALL_OK),
-    ("/learning/programmes", None, ALL_OK),
-    ("/learning/programmes/{}", "prog_branch", expect(200, outsider=404)),
-    ("/learning/programmes/{}", "prog_draft", expect(404, office=200, admin=200)),
-    ("/learning/programmes/{}/report", "prog_branch", expect(200, member=403, probationary=403, outsider=404)),
-    ("/learning/attempts/{}", "learn_attempt", expect(404, member=200)),
     ("/learning/programmes", None, ALL_OK),
     ("/learning/programmes/{}", "prog_branch", expect(200, outsider=404)),
     ("/learning/programmes/{}", "prog_draft", expect(404, office=200, admin=200)),

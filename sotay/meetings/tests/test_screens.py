@@ -94,9 +94,9 @@ def test_the_list_shows_upcoming_meetings_with_a_constant_number_of_queries(
     night, client, django_assert_num_queries
 ):
     as_(client, night.member)
-    client.get(reverse("meetings:home"))  # warm the session and permission caches
+    client.get(reverse("meetings:index"))  # warm the session and permission caches
     with django_assert_num_queries(6) as first:
-        response = client.get(reverse("meetings:home"))
+        response = client.get(reverse("meetings:index"))
     assert "Sinh hoạt thường kỳ tháng 12" in response.text
     assert "Dự thảo tháng 1" not in response.text  # drafts are the secretary's
     for i in range(12):
@@ -107,7 +107,7 @@ def test_the_list_shows_upcoming_meetings_with_a_constant_number_of_queries(
         )  # fmt: skip
         services.announce_meeting(user=night.secretary, meeting=m)
     with django_assert_num_queries(len(first.captured_queries)):
-        response = client.get(reverse("meetings:home"))
+        response = client.get(reverse("meetings:index"))
     assert "Họp 11" in response.text
 
 
