@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("<int:pk>/gop-y/", views.comment, name="comment"),
     path("<int:pk>/diem-danh/", views.check_in, name="check_in"),
+    path("<int:pk>/dang-hop/", views.member_live, name="member_live"),
     # the meeting night
     path("<int:pk>/dieu-hanh/", views_run.run, name="run"),
     path("<int:pk>/dieu-hanh/truc-tiep/", views_run.live, name="live"),

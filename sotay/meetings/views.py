@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import MEETINGS_MANAGE, can, orgs_where
@@ -259,6 +261,7 @@ def detail(request, pk: int):
         "liaison": planning.current_liaison(meeting.organization),
         "minutes_url": _minutes_url(meeting),
         "editable": runs and meeting.state in planning.EDITABLE,
+        "refresh": _member_refresh(),
     }
     if context["editable"]:
         members = meeting_members(meeting.organization)
@@ -269,6 +272,44 @@ def detail(request, pk: int):
             file_form=MaterialFileForm(),
         )
     return render(request, "meetings/meeting_detail.html", context)
+
+
+MEMBER_REFRESH_SECONDS = 15
+
+
+def _member_refresh() -> int:
+    return getattr(settings, "SOTAY_MEETING_LIVE_REFRESH", MEMBER_REFRESH_SECONDS)
+
+
+@never_cache
+@require_GET
+def member_live(request, pk: int):
+    """The member's "meeting now" block, fetched again over htmx while the meeting runs,
+    so a newly opened vote appears without reloading the page."""
+    user = request.user
+    meeting = get_meeting_for_user(user, pk)
+    member = getattr(user, "member", None)
+    entry = (
+        RosterEntry.objects.filter(meeting=meeting, member=member)
+        .select_related("attendance")
+        .first()
+        if member is not None
+        else None
+    )
+    if meeting.state != MeetingState.IN_PROGRESS or entry is None:
+        return HttpResponse(
+            '<p class="msg msg-info" id="now">Cuộc họp đã kết thúc. Cảm ơn đồng chí.</p>'
+        )
+    return render(
+        request,
+        "meetings/_member_now.html",
+        {
+            "meeting": meeting,
+            "entry": entry,
+            "open_motions": list(meeting.motions.filter(state=MotionState.OPEN).order_by("pk")),
+            "refresh": _member_refresh(),
+        },
+    )
 
 
 @require_POST

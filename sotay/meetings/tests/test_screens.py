@@ -562,3 +562,20 @@ def test_the_run_screen_and_its_live_part_keep_their_query_count_as_the_roster_g
         counts.append((len(run.captured_queries), len(live.captured_queries)))
     assert counts[0] == counts[1], counts
     assert counts[0][1] <= 10
+
+
+def test_the_members_live_block_shows_a_newly_opened_vote(night, client):
+    meeting = started(night)
+    as_(client, night.member)
+    url = reverse("meetings:member_live", args=[meeting.pk])
+    first = client.get(url).text
+    assert "Điểm danh" in first and "hx-trigger" in first and "Biểu quyết:" not in first
+    services.check_in(user=night.member, meeting=meeting)
+    motion = services.open_motion(user=night.secretary, meeting=meeting, title="Thông qua kế hoạch")
+    now = client.get(url).text
+    assert "Biểu quyết: Thông qua kế hoạch" in now and "Đồng chí đã điểm danh" in now
+    assert as_(client, night.outsider).get(url).status_code == 404
+    services.close_motion(user=night.secretary, motion=motion)
+    services.close_meeting(user=night.secretary, meeting=meeting)
+    ended = as_(client, night.member).get(url).text
+    assert "Cuộc họp đã kết thúc" in ended and "hx-trigger" not in ended
