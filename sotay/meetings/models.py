@@ -820,3 +820,24 @@ class QualityScore(models.Model):
 
     def points(self) -> dict[str, int]:
         return {key: getattr(self, key) for key, _label in SCORE_CRITERIA}
+
+
+class AttendanceCount(models.Model):
+    """How many of a held meeting's roster lines were expected (full, probationary,
+    temporarily attached) and how many of those were present or late. Attendance no
+    longer changes once a meeting is closed, so statistics count each meeting once and
+    keep the figures here (filled set-based by meetings.stats on first read): a city's
+    month then sums 14,000 rows instead of 400,000 roster lines."""
+
+    meeting = models.OneToOneField(
+        Meeting, primary_key=True, on_delete=models.CASCADE, related_name="attendance_count"
+    )
+    expected = models.PositiveIntegerField()
+    present = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("số đảng viên dự họp")
+        verbose_name_plural = _("số đảng viên dự họp")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.present}/{self.expected}"

@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr, TruncMonth
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from sotay.meetings.models import (
+    Attendance,
+    AttendanceCount,
     AttendanceStatus,
     Meeting,
     MeetingKind,
@@ -109,10 +112,31 @@ def _held(org: Organization, start: dt.datetime, end: dt.datetime):
     ).exclude(kind=MeetingKind.COMMITTEE)
 
 
-def _roster(org: Organization, start: dt.datetime, end: dt.datetime):
-    return RosterEntry.objects.filter(
-        meeting__in=_held(org, start, end).values("pk"), category__in=EXPECTED
-    )
+def count_attendance(held) -> None:
+    """Count the attendance of every meeting in `held` not counted yet: one INSERT …
+    SELECT grouped by meeting (no rows through Python), a no-op once all are counted.
+    Concurrent readers may race to count the same meeting: the primary key keeps one
+    row (ON CONFLICT DO NOTHING) and both counts are the same anyway."""
+    missing = held.filter(attendance_count__isnull=True).annotate(mid=F("pk")).values("mid")
+    sql, params = missing.query.sql_with_params()
+    entry = RosterEntry._meta.db_table
+    attendance = Attendance._meta.db_table
+    table = AttendanceCount._meta.db_table
+    expected = ", ".join(["%s"] * len(EXPECTED))
+    present = ", ".join(["%s"] * len(PRESENT))
+    statement = f"""
+        INSERT INTO {table} (meeting_id, expected, present)
+        SELECT held.mid,
+               COUNT(r.id),
+               COALESCE(SUM(CASE WHEN a.status IN ({present}) THEN 1 ELSE 0 END), 0)
+        FROM ({sql}) AS held
+        LEFT JOIN {entry} r ON r.meeting_id = held.mid AND r.category IN ({expected})
+        LEFT JOIN {attendance} a ON a.entry_id = r.id
+        GROUP BY held.mid
+        ON CONFLICT (meeting_id) DO NOTHING
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*PRESENT, *params, *EXPECTED])
 
 
 def _by_prefix(qs, path_field: str, length: int, **aggregates) -> dict[str, dict]:
@@ -125,62 +149,55 @@ def _by_prefix(qs, path_field: str, length: int, **aggregates) -> dict[str, dict
     return {r.pop("prefix"): r for r in rows}
 
 
-def _attendance():
+def _meeting_figures():
     return {
-        "expected": Count("id"),
-        "present": Count("id", filter=Q(attendance__status__in=PRESENT)),
+        "meetings": Count("id"),
+        "met": Count("organization_id", distinct=True),
+        "expected": Coalesce(Sum("attendance_count__expected"), 0),
+        "present": Coalesce(Sum("attendance_count__present"), 0),
     }
 
 
+def _fill(row: Row, figures: dict) -> Row:
+    row.meetings = figures.get("meetings", 0)
+    row.branches_met = figures.get("met", 0)
+    row.expected = figures.get("expected", 0)
+    row.present = figures.get("present", 0)
+    return row
+
+
 def meeting_statistics(org: Organization, year: int, month: int) -> MeetingStats:
+    """The figures of `org`'s subtree for the month. Queries: the counting statement, the
+    children, branches per child, meetings and attendance per child, the months of the
+    year, the first branches that did not meet — the same number whatever the size of
+    the subtree (a branch needs neither children query)."""
     start, end = month_bounds(year, month)
     held = _held(org, start, end)
+    count_attendance(held)
     stats = MeetingStats(org=org, year=year, month=month, total=Row(label=org.name, org=org))
-
-    # The organisation itself: one query each for branches, meetings, attendance.
     t = stats.total
-    t.branches = _branches(org).count()
-    agg = held.aggregate(meetings=Count("id"), met=Count("organization_id", distinct=True))
-    t.meetings, t.branches_met = agg["meetings"], agg["met"]
-    att = _roster(org, start, end).aggregate(**_attendance())
-    t.expected, t.present = att["expected"], att["present"]
-
-    # Children: all open children have paths of the same length (one level down).
-    if not org.is_branch:
-        children = list(
-            Organization.objects.filter(
-                path__startswith=org.path, depth=org.depth + 1, valid_to__isnull=True
-            ).order_by("path")
-        )
+    if org.is_branch:
+        t.branches = 1 if org.valid_to is None else 0
+        _fill(t, held.aggregate(**_meeting_figures()))
+    else:
+        # Every branch lies below a child (the organisation itself is not a branch), so
+        # the total is the sum of the per-child figures, closed children included.
         length = (org.depth + 1) * Organization.steplen
         branch_counts = _by_prefix(_branches(org), "path", length, n=Count("id"))
-        meeting_counts = _by_prefix(
-            held,
-            "org_path",
-            length,
-            meetings=Count("id"),
-            met=Count("organization_id", distinct=True),
-        )
-        attendance = _by_prefix(
-            _roster(org, start, end), "meeting__org_path", length, **_attendance()
-        )
+        figures = _by_prefix(held, "org_path", length, **_meeting_figures())
+        children = Organization.objects.filter(
+            path__startswith=org.path, depth=org.depth + 1, valid_to__isnull=True
+        ).order_by("path")
         for child in children:
-            key = child.path
-            m = meeting_counts.get(key, {})
-            a = attendance.get(key, {})
-            stats.children.append(
-                Row(
-                    label=child.name,
-                    org=child,
-                    branches=branch_counts.get(key, {}).get("n", 0),
-                    meetings=m.get("meetings", 0),
-                    branches_met=m.get("met", 0),
-                    expected=a.get("expected", 0),
-                    present=a.get("present", 0),
-                )
-            )
+            row = Row(label=child.name, org=child)
+            row.branches = branch_counts.get(child.path, {}).get("n", 0)
+            stats.children.append(_fill(row, figures.get(child.path, {})))
+        t.branches = sum(r["n"] for r in branch_counts.values())
+        for key in ("meetings", "met", "expected", "present"):
+            setattr(t, "branches_met" if key == "met" else key,
+                    sum(r[key] for r in figures.values()))  # fmt: skip
 
-    # The twelve months of the year: one grouped query for meetings, one for attendance.
+    # The twelve months of the year: meetings and branches that met, one grouped query.
     year_start, _ = month_bounds(year, 1)
     _, year_end = month_bounds(year, 12)
     tz = _tz()
@@ -192,16 +209,8 @@ def meeting_statistics(org: Organization, year: int, month: int) -> MeetingStats
         .annotate(meetings=Count("id"), met=Count("organization_id", distinct=True))
         .order_by()
     }
-    att_month = {
-        r["m"].astimezone(tz).month: r
-        for r in _roster(org, year_start, year_end)
-        .annotate(m=TruncMonth("meeting__started_at", tzinfo=tz))
-        .values("m")
-        .annotate(**_attendance())
-        .order_by()
-    }
     for n in range(1, 13):
-        m, a = per_month.get(n, {}), att_month.get(n, {})
+        m = per_month.get(n, {})
         stats.months.append(
             Row(
                 label=f"{n:02d}/{year}",
@@ -209,15 +218,12 @@ def meeting_statistics(org: Organization, year: int, month: int) -> MeetingStats
                 branches=t.branches,
                 meetings=m.get("meetings", 0),
                 branches_met=m.get("met", 0),
-                expected=a.get("expected", 0),
-                present=a.get("present", 0),
             )
         )
 
     # Branches that did not meet in the month: the first ones by path, and how many.
-    met = held.filter(organization_id=OuterRef("pk"))
-    not_met = _branches(org).filter(~Exists(met))
     stats.not_met_count = t.branches_not_met
     if stats.not_met_count:
-        stats.not_met = list(not_met.order_by("path")[:NOT_MET_LIMIT])
+        met = held.filter(organization_id=OuterRef("pk"))
+        stats.not_met = list(_branches(org).filter(~Exists(met)).order_by("path")[:NOT_MET_LIMIT])
     return stats

@@ -202,3 +202,19 @@ def test_the_api_refuses_a_bad_month(counted, client):
     )
     assert response.status_code == 400
     assert response.json()["detail"].startswith("Tháng không hợp lệ")
+
+
+def test_attendance_is_counted_once_per_held_meeting(counted):
+    from sotay.meetings.models import AttendanceCount, MeetingState
+
+    w = counted
+    stats.meeting_statistics(w.province, 2026, 11)
+    counts = {c.meeting.started_at.astimezone(VN).day: c for c in AttendanceCount.objects.all()}
+    # November's three held meetings; the one never closed is not counted
+    assert sorted(counts) == [5, 19, 30]
+    assert (counts[5].present, counts[5].expected) == (2, 4)
+    assert not AttendanceCount.objects.filter(meeting__state=MeetingState.IN_PROGRESS).exists()
+    with CaptureQueriesContext(connection) as again:
+        stats.meeting_statistics(w.province, 2026, 11)
+    assert AttendanceCount.objects.count() == 3
+    assert any(q["sql"].lstrip().startswith("INSERT") for q in again.captured_queries)
