@@ -52,6 +52,9 @@ def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
     secretary.get_by_label("Giờ bắt đầu").fill(start)
     secretary.get_by_label("Giờ kết thúc").fill(end)
     secretary.get_by_label("Địa điểm").fill("Nhà văn hóa khu phố 1")
+    assert scroll_width(secretary) <= WIDTH
+    secretary.evaluate("window.scrollTo(0, 0)")
+    shoot(secretary, "meetings_schedule_form")
     with secretary.expect_navigation():
         secretary.get_by_role("button", name="Lưu dự thảo").click()
     expect(secretary.locator(".msg-success")).to_contain_text("Đã lưu dự thảo lịch họp")
@@ -101,6 +104,8 @@ def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
     # The other opens the URL the QR code holds, as a phone camera would.
     sign_in(beta, server, second.username)
     beta.goto(checkin_url)
+    expect(beta.get_by_role("button", name="Tôi có mặt")).to_be_visible()
+    shoot(beta, "meetings_member_qr_check_in")
     with beta.expect_navigation():
         beta.get_by_role("button", name="Tôi có mặt").click()
     expect(beta.locator(".checked-in")).to_contain_text("Có mặt")
@@ -194,3 +199,29 @@ def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
     shoot(secretary, "meetings_results")
     assert Vote.objects.filter(motion=open_vote).count() == 3
     assert VoterMark.objects.filter(motion=secret).count() == 2
+
+
+def test_secretary_sets_the_monthly_pattern_and_gets_drafts(page, server, world):
+    from sotay.meetings.models import Meeting
+
+    sign_in(page, server, world.secretary.username)
+    page.goto(server + "/sinh-hoat/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lịch họp hằng tháng").click()
+    page.get_by_label("Ngày trong tháng").fill("5")
+    page.get_by_label("Giờ bắt đầu").fill("19:30")
+    page.get_by_label("Thời lượng (phút)").fill("120")
+    page.get_by_label("Chủ đề mẫu").fill("Sinh hoạt chi bộ thường kỳ")
+    page.get_by_label("Địa điểm").fill("Nhà văn hóa khu phố 1")
+    page.get_by_label("Lập dự thảo cho số tháng tới").fill("3")
+    assert scroll_width(page) <= WIDTH
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "meetings_pattern_form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu và lập dự thảo").click()
+    expect(page.locator(".msg-success")).to_contain_text("Đã lập 3 dự thảo lịch họp")
+    drafts = Meeting.objects.filter(organization=world.branch, state="draft")
+    assert drafts.count() == 3
+    assert {timezone.localtime(m.starts_at).strftime("%d %H:%M") for m in drafts} == {"05 19:30"}
+    expect(page.locator(".meeting-draft")).to_have_count(3)
+    shoot(page, "meetings_secretary_list_drafts")
