@@ -146,3 +146,61 @@ def test_minutes_from_notes_to_published_resolution(page, server, world):
     page.goto(f"{server}/van-ban/{doc.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nghị quyết Chi bộ Khu phố 1")
     shoot(page, "minutes_resolution_in_library")
+
+
+def test_branch_secretary_scores_the_meeting_on_a_phone(page, server, world):
+    from sotay.meetings.models import QualityScore
+    from sotay.meetings.tests.minutes_world import build_minutes_world, schedule_fixture_meeting
+
+    w = build_minutes_world(schedule_fixture_meeting(world))
+    sign_in(page, server, w.secretary.username)
+    page.goto(f"{server}/sinh-hoat/{w.meeting.pk}/cham-diem/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tự chấm điểm chất lượng sinh hoạt")
+    form = page.locator("#score-form")
+    for label, value in [("Thời gian sinh hoạt", "5"), ("Số lượng đảng viên dự", "4"),
+                         ("Công tác chuẩn bị", "9"), ("Tổ chức, điều hành sinh hoạt", "45"),
+                         ("Thực hiện nguyên tắc", "5"), ("Kết quả thực hiện nghị quyết", "25"),
+                         ("Kết thúc sinh hoạt", "5")]:  # fmt: skip
+        form.get_by_label(label).fill(value)
+    # the browser's own check (max 40) stops 45 before it is sent: bypass it to see ours
+    page.evaluate("document.getElementById('score-form').noValidate = true")
+    page.locator("#score-form input[name=conduct]").evaluate("e => e.removeAttribute('max')")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Lưu điểm").click()
+    expect(page.locator("#score-form")).to_contain_text("40")
+    assert not QualityScore.objects.exists()
+    page.locator("#score-form input[name=conduct]").fill("35")
+    with page.expect_navigation():
+        page.locator("#score-form").get_by_role("button", name="Lưu điểm").click()
+    expect(page.locator("#score-total")).to_contain_text("88")
+    expect(page.locator("#score-total")).to_contain_text("Khá")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "meeting_score")
+
+
+def test_commune_officer_reads_meeting_statistics_and_drills_down(page, server, world):
+    from django.utils import timezone
+
+    from sotay.meetings.tests.minutes_world import build_minutes_world, schedule_fixture_meeting
+
+    w = build_minutes_world(schedule_fixture_meeting(world))
+    month = timezone.localtime(w.meeting.started_at).strftime("%Y-%m")
+    sign_in(page, server, w.commune_officer.username)
+    page.goto(f"{server}/sinh-hoat/thong-ke/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thống kê sinh hoạt chi bộ")
+    page.locator("#thang").fill(month)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xem").click()
+    summary = page.locator("#stats-summary")
+    expect(summary).to_contain_text("1/2")  # B1 met, B2 did not
+    # present 4 (An, Bình, Cường; Sơn late) of 6 expected (4 full, 1 probationary, 1 attached)
+    expect(summary).to_contain_text("66,67 %")
+    expect(page.locator("#not-met")).to_contain_text("Chi bộ Khu phố 2")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "meeting_stats_commune")
+    with page.expect_navigation():
+        page.locator("#children-table").get_by_role("link", name="Chi bộ Khu phố 1").click()
+    expect(page.locator(".org-name")).to_have_text("Chi bộ Khu phố 1")
+    expect(page.locator("#months-table")).to_contain_text("1/1")
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "meeting_stats_branch")

@@ -25,7 +25,7 @@ class RemarkForm(forms.Form):
         # The notes screen shows three forms: ids must not collide (names may).
         kwargs.setdefault("auto_id", "remark_%s")
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].choices = [("", _("— Khách mời (ghi họ tên bên dưới) —"))] + [
+        self.fields["speaker"].choices = [("", _("— Khách mời —"))] + [
             (e.member_id, e.full_name) for e in roster
         ]
         self.fields["speaker"].empty_value = None
