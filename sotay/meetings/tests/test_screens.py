@@ -579,3 +579,28 @@ def test_the_members_live_block_shows_a_newly_opened_vote(night, client):
     services.close_meeting(user=night.secretary, meeting=meeting)
     ended = as_(client, night.member).get(url).text
     assert "Cuộc họp đã kết thúc" in ended and "hx-trigger" not in ended
+
+
+def test_nobody_votes_for_another_member_through_the_page(night, client):
+    meeting = started(night)
+    for u in (night.member, night.secretary):
+        services.check_in(user=u, meeting=meeting)
+    motion = services.open_motion(user=night.secretary, meeting=meeting, title="X")
+    url = reverse("meetings:vote", args=[meeting.pk, motion.pk])
+    as_(client, night.member)
+    client.post(url, {"choice": "1", "member": night.secretary.member_id})
+    assert list(Vote.objects.filter(motion=motion).values_list("member_id", "choices")) == [
+        (night.member.member_id, [1])
+    ]
+    # and the secretary's own vote is still theirs to cast
+    as_(client, night.secretary).post(url, {"choice": "0"})
+    assert Vote.objects.filter(motion=motion).count() == 2
+
+
+def test_checking_in_before_the_meeting_starts_is_refused(night, client):
+    as_(client, night.member)
+    page = client.get(reverse("meetings:check_in", args=[night.meeting.pk])).text
+    assert "Cuộc họp chưa bắt đầu" in page and "Tôi có mặt" not in page
+    response = client.post(reverse("meetings:check_in", args=[night.meeting.pk]), follow=True)
+    assert "chưa bắt đầu" in messages_of(response)
+    assert not Attendance.objects.exists()
