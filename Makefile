@@ -62,8 +62,8 @@ seed-scale: setup ## Hà Nội-scale data on PostgreSQL (DATABASE_URL must point
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_scale
 
-bench: setup ## make bench SCENARIO=tree|stats|search|all|registry (see bench/README.md)
-	@if [ "$(SCENARIO)" = registry ]; then $(PY) bench/registry.py; else $(PY) bench/run.py $(SCENARIO); fi
+bench: setup ## make bench SCENARIO=tree|stats|search|all|registry|meetings (see bench/README.md)
+	@if [ "$(SCENARIO)" = registry ]; then $(PY) bench/registry.py; elif [ "$(SCENARIO)" = meetings ]; then $(PY) bench/meetings.py; else $(PY) bench/run.py $(SCENARIO); fi
 
 clean:
 	rm -rf $(VENV) node_modules var
