@@ -204,3 +204,43 @@ def test_commune_officer_reads_meeting_statistics_and_drills_down(page, server, 
     expect(page.locator("#months-table")).to_contain_text("1/1")
     assert scroll_width(page) <= WIDTH
     shoot(page, "meeting_stats_branch")
+
+
+def test_corrected_minutes_become_a_new_version_and_admin_adds_a_score_version(page, server, world):
+    from sotay.meetings import minutes as svc
+    from sotay.meetings.models import Minutes, ScoreConfig
+    from sotay.meetings.tests.minutes_world import build_minutes_world, schedule_fixture_meeting
+
+    w = build_minutes_world(schedule_fixture_meeting(world))
+    draft = svc.draft_minutes(user=w.member, meeting=w.meeting)
+    svc.approve_minutes(user=w.secretary, minutes=draft)
+    sign_in(page, server, w.secretary.username)
+    page.goto(f"{server}/sinh-hoat/{w.meeting.pk}/bien-ban/")
+    page.get_by_label("Lý do lập phiên bản mới").fill("Bổ sung ý kiến của đồng chí Tú gửi sau")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lập phiên bản mới").click()
+    expect(page.locator("#minutes-state")).to_contain_text("Phiên bản 2")
+    expect(page.get_by_role("heading", name="Các phiên bản")).to_be_visible()
+    assert Minutes.objects.filter(meeting=w.meeting).count() == 2
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "minutes_new_version")
+    sign_out(page, server)
+
+    sign_in(page, server, w.admin.username)
+    page.goto(f"{server}/sinh-hoat/thang-diem/")
+    form = page.locator("#config-form")
+    form.get_by_label("Áp dụng từ ngày").fill("2027-01-01")
+    form.get_by_label("Tổ chức, điều hành sinh hoạt (trọng số)").fill("35")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Lưu thang điểm").click()
+    expect(page.locator("#config-form")).to_contain_text(
+        "Tổng các trọng số phải bằng 100 (hiện là 95)."
+    )
+    page.locator("#config-form").get_by_label(
+        "Kết quả thực hiện nghị quyết kỳ trước (trọng số)"
+    ).fill("35")
+    with page.expect_navigation():
+        page.locator("#config-form").get_by_role("button", name="Lưu thang điểm").click()
+    expect(page.locator(".score-version").first).to_contain_text("Áp dụng từ 01/01/2027")
+    assert ScoreConfig.objects.filter(conduct=35, results=35).exists()
+    shoot(page, "meeting_score_config")

@@ -62,7 +62,7 @@ from sotay.meetings.models import (
     RosterCategory,
     RosterEntry,
 )
-from sotay.meetings.services import may_run, presence_summary
+from sotay.meetings.services import elected, may_run, presence_summary
 from sotay.members.models import Member
 
 DENIED_WRITE = "Chỉ người điều hành hoặc thư ký cuộc họp được ghi biên bản."
@@ -334,8 +334,6 @@ def heading(meeting: Meeting) -> str:
 
 
 def _vote_results(meeting: Meeting) -> list[VoteResult]:
-    from sotay.meetings.services import elected
-
     out = []
     motions = Motion.objects.filter(meeting=meeting, state=MotionState.CLOSED).order_by("id")
     for m in motions:
@@ -486,8 +484,10 @@ def edit_minutes(*, user, minutes: Minutes, body: str) -> Minutes:
 def approve_minutes(*, user, minutes: Minutes) -> Minutes:
     """Lock the draft: record the SHA-256 of its body; the meeting becomes "minutes
     approved"."""
-    minutes = _locked_minutes(minutes)
+    # The meeting first, then the version: the same order as new_version, so the two
+    # never wait on each other.
     meeting = _locked_meeting(minutes.meeting)
+    minutes = _locked_minutes(minutes)
     if not may_approve(user, meeting):
         raise PermissionDenied(DENIED_APPROVE)
     if minutes.state != MinutesState.DRAFT:
