@@ -21,6 +21,8 @@ def test_member_studies_listens_takes_the_quiz_and_the_secretary_reads_the_repor
 
     sign_in(page, server, world.member.username)
     expect(page.get_by_role("heading", name="Chuyên đề cần học")).to_be_visible()
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "learning_home_block")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name="Học tập"
     ).click()

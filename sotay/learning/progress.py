@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, Min
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from sotay.learning.models import (
     Attempt,
     Grading,
-    LessonProgress,
     OfflineStudy,
     Programme,
     ProgrammeProgress,
@@ -40,44 +40,40 @@ def graded_score(scores: list[Decimal], grading: str) -> Decimal | None:
     return max(scores)
 
 
-def quiz_scores(programme: Programme, member) -> list[Decimal]:
-    """Graded attempt scores, oldest first, a paper score counted as one more attempt
-    at the time it was recorded."""
-    quiz = getattr(programme, "quiz", None)
-    dated = []
-    if quiz is not None:
-        dated = [
-            (at, score)
-            for at, score in Attempt.objects.filter(
-                quiz=quiz, member_id=member.pk, submitted_at__isnull=False, score__isnull=False
-            ).values_list("submitted_at", "score")
-        ]
+def refresh(programme: Programme, member, quiz=None) -> ProgrammeProgress:
+    """Recompute and store the member's standing in `programme` (eight statements)."""
+    from sotay.learning.models import Lesson, Quiz
+
+    mine = Q(progress__member_id=member.pk)
+    lessons = Lesson.objects.filter(programme=programme).aggregate(
+        total=Count("pk", distinct=True),
+        done=Count("progress", filter=mine & Q(progress__finished_at__isnull=False)),
+        first=Min("progress__opened_at", filter=mine),
+    )
+    total, done, first_opened = lessons["total"], lessons["done"], lessons["first"]
     offline = OfflineStudy.objects.filter(programme=programme, member_id=member.pk).first()
+    if quiz is None:
+        quiz = Quiz.objects.filter(programme=programme).first()
+    attempts = []
+    if quiz is not None:
+        attempts = list(
+            Attempt.objects.filter(quiz=quiz, member_id=member.pk).values_list(
+                "started_at", "submitted_at", "score"
+            )
+        )
+    dated = [(at, score) for _, at, score in attempts if at is not None and score is not None]
     if offline is not None and offline.paper_score is not None:
         dated.append((offline.recorded_at, offline.paper_score))
-    return [score for _, score in sorted(dated, key=lambda pair: pair[0])]
-
-
-def refresh(programme: Programme, member) -> ProgrammeProgress:
-    """Recompute and store the member's standing in `programme`."""
-    from sotay.learning.models import Quiz
-
-    total = programme.lessons.count()
-    lessons = LessonProgress.objects.filter(lesson__programme=programme, member_id=member.pk)
-    done = lessons.filter(finished_at__isnull=False).count()
-    first_opened = lessons.aggregate(first=Min("opened_at"))["first"]
-    offline = OfflineStudy.objects.filter(programme=programme, member_id=member.pk).first()
-    quiz = Quiz.objects.filter(programme=programme).first()
-    scores = quiz_scores(programme, member)
+    scores = [score for _, score in sorted(dated, key=lambda pair: pair[0])]
     score = graded_score(scores, quiz.grading if quiz else Grading.HIGHEST)
     passed = quiz is not None and score is not None and score >= quiz.pass_mark
-    reflection = Reflection.objects.filter(programme=programme, member_id=member.pk).first()
+    reflection = (
+        Reflection.objects.filter(programme=programme, member_id=member.pk)
+        .only("state", "submitted_at")
+        .first()
+    )
     accepted = reflection is not None and reflection.state == ReflectionState.ACCEPTED
-    first_attempt = None
-    if quiz is not None:
-        first_attempt = Attempt.objects.filter(quiz=quiz, member_id=member.pk).aggregate(
-            first=Min("started_at")
-        )["first"]
+    first_attempt = min((started for started, _, _ in attempts), default=None)
     lessons_complete = done >= total or offline is not None
     completed = accepted or (lessons_complete and (quiz is None or passed))
     starts = [t for t in (first_opened, first_attempt) if t is not None]
@@ -93,10 +89,6 @@ def refresh(programme: Programme, member) -> ProgrammeProgress:
         if started_at
         else ProgressStatus.NOT_STARTED
     )
-    existing = ProgrammeProgress.objects.filter(programme=programme, member_id=member.pk).first()
-    completed_at = None
-    if completed:
-        completed_at = (existing.completed_at if existing else None) or timezone.now()
     values = {
         "org_path": member.org_path,
         "status": status,
@@ -106,11 +98,23 @@ def refresh(programme: Programme, member) -> ProgrammeProgress:
         "reflection_accepted": accepted,
         "paper": offline is not None,
         "started_at": started_at,
-        "completed_at": completed_at,
     }
-    standing, _ = ProgrammeProgress.objects.update_or_create(
-        programme=programme, member_id=member.pk, defaults=values
-    )
+    standing = ProgrammeProgress.objects.filter(programme=programme, member_id=member.pk).first()
+    if standing is None:
+        standing = ProgrammeProgress(programme=programme, member_id=member.pk)
+    values["completed_at"] = (standing.completed_at or timezone.now()) if completed else None
+    for name, value in values.items():
+        setattr(standing, name, value)
+    if standing.pk:
+        standing.save(update_fields=list(values))
+    else:
+        try:
+            with transaction.atomic():
+                standing.save()
+        except IntegrityError:  # a concurrent first event of the same member
+            ProgrammeProgress.objects.filter(programme=programme, member_id=member.pk).update(
+                **values
+            )
     return standing
 
 

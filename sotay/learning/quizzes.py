@@ -299,8 +299,8 @@ def _parse_ids(values) -> list[int]:
 
 
 def _apply_answer(
-    attempt: Attempt, items: dict[int, AttemptQuestion], question_id, option_ids, now
-):
+    attempt: Attempt, items: dict[int, AttemptQuestion], question_id, option_ids, now, save=True
+) -> AttemptQuestion:
     try:
         qid = int(question_id)
     except (TypeError, ValueError):
@@ -315,7 +315,9 @@ def _apply_answer(
         raise ServiceError("Câu hỏi này chỉ chọn một phương án.", "options")
     item.selected = [pk for pk in item.option_order if pk in chosen]
     item.answered_at = now
-    item.save(update_fields=["selected", "answered_at"])
+    if save:
+        item.save(update_fields=["selected", "answered_at"])
+    return item
 
 
 def _locked(attempt: Attempt) -> Attempt:
@@ -351,11 +353,15 @@ def submit_attempt(*, user, attempt: Attempt, answers: dict | None = None, reque
         raise ServiceError("Lượt làm bài này đã nộp.")
     now = timezone.now()
     late = now > attempt.deadline
+    items = list(attempt.items.select_related("question"))
     if answers and not late:
-        items = {i.question_id: i for i in attempt.items.select_related("question")}
-        for question_id, option_ids in answers.items():
-            _apply_answer(attempt, items, question_id, option_ids, now)
-    _close(attempt, now, late=late)
+        by_question = {i.question_id: i for i in items}
+        changed = [
+            _apply_answer(attempt, by_question, question_id, option_ids, now, save=False)
+            for question_id, option_ids in answers.items()
+        ]
+        AttemptQuestion.objects.bulk_update(changed, ["selected", "answered_at"])
+    _close(attempt, now, late=late, items=items)
     record(action="learning.attempt_submitted", actor=user, request=request,
            target=attempt.quiz.programme,
            note=f"lần {attempt.number}: {attempt.score}%" + (" (nộp muộn, tính đến hết giờ)" if late else ""))  # fmt: skip
@@ -375,9 +381,10 @@ def credit(kind: str, correct: set[int], chosen: set[int]) -> Decimal:
     )
 
 
-def _close(attempt: Attempt, now, *, late: bool) -> None:
+def _close(attempt: Attempt, now, *, late: bool, items: list | None = None) -> None:
     """Grade with the answers saved in time and close the attempt."""
-    items = list(attempt.items.select_related("question"))
+    if items is None:
+        items = list(attempt.items.select_related("question"))
     correct: dict[int, set[int]] = {}
     for question_id, option_id in Option.objects.filter(
         question_id__in=[i.question_id for i in items], is_correct=True
@@ -404,7 +411,7 @@ def _close(attempt: Attempt, now, *, late: bool) -> None:
     attempt.submitted_at = attempt.deadline if late else now
     attempt.closed_late = late
     attempt.save(update_fields=["points", "score", "submitted_at", "closed_late"])
-    progress.refresh(attempt.quiz.programme, attempt.member)
+    progress.refresh(attempt.quiz.programme, attempt.member, quiz=attempt.quiz)
 
 
 @transaction.atomic

@@ -297,3 +297,21 @@ def test_the_branch_report_lists_members_for_the_secretary_only(world, login, pr
         login(world.outsider).get(reverse("learning:report", args=[programme.pk])).status_code
         == 404
     )
+
+
+def test_the_secretarys_pages_run_a_fixed_number_of_queries(
+    world, login, programme, django_assert_max_num_queries
+):
+    from sotay.core.testing import make_member
+
+    for i in range(6):
+        make_member(world.branch, f"Đảng viên Thêm {i}")
+    client = login(world.secretary)
+    url = reverse("learning:branch", args=[programme.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+    report = reverse("learning:report", args=[programme.pk])
+    client.get(report)
+    with django_assert_max_num_queries(14):
+        assert client.get(report).status_code == 200
