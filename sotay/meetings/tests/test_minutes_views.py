@@ -278,3 +278,20 @@ def test_scoring_on_the_screen_and_a_score_above_the_weight(closed, login):
     score = QualityScore.objects.get()
     assert (score.total, score.get_grade_display()) == (88, "Khá")
     assert "88" in client.get(url("score", w)).content.decode()
+
+
+def test_the_notes_page_query_count_does_not_grow_with_the_notes(closed, login):
+    w = closed
+    client = login(w.member)
+    client.get(url("minutes_notes", w))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("minutes_notes", w))
+    for n in range(10):
+        minutes.add_remark(user=w.member, meeting=w.meeting, speaker=w.secretary.member,
+                           agenda_item=w.agenda[n % 2], text=f"Ý kiến {n}")  # fmt: skip
+        minutes.add_conclusion(user=w.member, meeting=w.meeting, text=f"Kết luận {n}")
+        minutes.add_guest(user=w.member, meeting=w.meeting, full_name=f"Khách {n}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("minutes_notes", w))
+    assert response.status_code == 200 and "Ý kiến 9" in response.content.decode()
+    assert len(many) == len(few)
