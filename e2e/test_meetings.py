@@ -24,10 +24,13 @@ def _times():
 
 
 def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
-    new_page, server, world, settings
+    new_page, server, world, settings, tmp_path
 ):
     from sotay.core.testing import make_member, make_user
+    from sotay.documents.testing import pdf_bytes
     from sotay.meetings.models import Meeting, Motion, Vote, VoterMark
+
+    settings.PRIVATE_ROOT = tmp_path
 
     # The run screen refreshes its live part over htmx every 10 s. Under the test's
     # in-memory SQLite, a refresh landing while another page writes its session makes
@@ -69,6 +72,18 @@ def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
         ["Đánh giá kết quả thực hiện nghị quyết tháng 11"]
     )
     expect(secretary.locator(".meeting-warning").first).to_contain_text("Chưa có tài liệu")
+    secretary.get_by_text("Tải lên tệp (PDF, DOCX)").click()
+    upload = secretary.locator("#materials form[enctype]")
+    upload.get_by_label(re.compile("Tệp tài liệu")).set_input_files(
+        files=[{"name": "du-thao-nghi-quyet.pdf", "mimeType": "application/pdf",
+                "buffer": pdf_bytes("Du thao nghi quyet thang 12")}]
+    )  # fmt: skip
+    upload.get_by_label(re.compile("Tên tài liệu")).fill("Dự thảo nghị quyết tháng 12")
+    with secretary.expect_navigation():
+        upload.get_by_role("button", name="Tải lên").click()
+    expect(secretary.locator("#materials .doc-files")).to_contain_text(
+        "Dự thảo nghị quyết tháng 12"
+    )
     with secretary.expect_navigation():
         secretary.get_by_role("button", name="Thông báo lịch họp").click()
     expect(secretary.locator(".msg-success")).to_contain_text("Đã thông báo lịch họp")
@@ -78,6 +93,14 @@ def test_secretary_runs_the_meeting_while_members_check_in_and_vote(
     sign_in(alpha, server, world.member.username)
     alpha.get_by_role("link", name="Sinh hoạt").click()
     expect(alpha.locator(".meeting-item")).to_contain_text("Sinh hoạt chi bộ thường kỳ tháng 12")
+    with alpha.expect_navigation():
+        alpha.get_by_role("link", name="Sinh hoạt chi bộ thường kỳ tháng 12").click()
+    material = alpha.get_by_role("link", name="Dự thảo nghị quyết tháng 12")
+    expect(material).to_be_visible()
+    got = alpha.request.get(server + material.get_attribute("href"))
+    assert got.status == 200 and got.body().startswith(b"%PDF-")
+    shoot(alpha, "meetings_member_meeting_page")
+    alpha.goto(server + "/sinh-hoat/")
     shoot(alpha, "meetings_member_list")
 
     # The secretary starts it: the roster is taken and the QR code shows.

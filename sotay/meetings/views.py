@@ -266,10 +266,11 @@ def detail(request, pk: int):
     if context["editable"]:
         members = meeting_members(meeting.organization)
         context.update(
-            agenda_form=AgendaForm(members=members),
+            agenda_form=AgendaForm(members=members, auto_id="agenda_%s"),
             members=list(members.only("pk", "full_name")),
-            doc_form=MaterialDocumentForm(),
-            file_form=MaterialFileForm(),
+            # several forms on one page: distinct ids keep each label on its own field
+            doc_form=MaterialDocumentForm(auto_id="doc_%s"),
+            file_form=MaterialFileForm(auto_id="file_%s"),
         )
     return render(request, "meetings/meeting_detail.html", context)
 
