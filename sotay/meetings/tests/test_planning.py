@@ -310,13 +310,26 @@ def test_announcing_notifies_every_summoned_member_and_the_liaison_in_one_notice
     assert "Nhà văn hóa" in notice.body
 
 
-def test_the_announcement_writes_receipts_in_one_statement(draft, django_assert_max_num_queries):
+def test_the_announcement_writes_receipts_in_one_statement(draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     w = draft
+    with CaptureQueriesContext(connection) as few:
+        services.announce_meeting(user=w.secretary, meeting=w.draft)
+    assert Receipt.objects.count() == 3
     for i in range(30):
         make_user(make_member(w.branch, f"Đảng viên {i}"))
-    with django_assert_max_num_queries(16):
-        services.announce_meeting(user=w.secretary, meeting=w.draft)
-    assert Receipt.objects.count() == 33
+    second = services.schedule_meeting(
+        user=w.secretary, organization=w.branch, topic="Lần hai",
+        starts_at=w.now + T(days=9), ends_at=w.now + T(days=9, hours=2), place="X",
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        services.announce_meeting(user=w.secretary, meeting=second)
+    assert Receipt.objects.count() == 3 + 33
+    assert len(many.captured_queries) == len(few.captured_queries)
+    inserts = [q for q in many.captured_queries if "INSERT INTO notifications_receipt" in q["sql"]]
+    assert len(inserts) == 1
 
 
 def test_the_liaison_sees_the_branchs_announced_meetings_not_drafts(draft):
