@@ -197,3 +197,43 @@ def test_the_score_configuration_over_the_api(world, call):
     ok = call(world.admin, "post", "/meeting-score-configs", data)
     assert ok.status_code == 201
     assert ScoreConfig.objects.count() == 2
+
+
+def test_conclusions_are_deleted_by_the_writer_only(started, call):
+    w = started
+    pk = w.meeting.pk
+    cid = call(w.member, "post", f"/meetings/{pk}/conclusions", {"text": "Kết luận"}).json()["id"]
+    assert call(w.probationary, "delete", f"/meetings/{pk}/conclusions/{cid}").status_code == 403
+    assert call(w.outsider, "delete", f"/meetings/{pk}/conclusions/{cid}").status_code == 404
+    assert call(w.member, "delete", f"/meetings/{pk}/conclusions/999999").status_code == 404
+    assert Conclusion.objects.count() == 1
+    assert call(w.secretary, "delete", f"/meetings/{pk}/conclusions/{cid}").status_code == 204
+    assert not Conclusion.objects.exists()
+
+
+def test_list_endpoints_keep_their_query_count(closed, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sotay.meetings import minutes as svc
+
+    w = closed
+    pk = w.meeting.pk
+    _, token = create_api_token(user=w.member, name="t", ip="127.0.0.1")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    draft = svc.draft_minutes(user=w.member, meeting=w.meeting)
+    client.get(f"{API}/meetings/{pk}/minutes", **auth)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"{API}/meetings/{pk}/minutes", **auth)
+        client.get(f"{API}/meetings/{pk}/notes", **auth)
+    for n in range(5):
+        svc.add_guest(user=w.secretary, meeting=w.meeting, full_name=f"Khách {n}")
+    svc.approve_minutes(user=w.secretary, minutes=draft)
+    for n in range(3):
+        v = svc.new_version(user=w.secretary, meeting=w.meeting, reason=f"Lần sửa {n}")
+        svc.approve_minutes(user=w.secretary, minutes=v)
+    with CaptureQueriesContext(connection) as more:
+        versions = client.get(f"{API}/meetings/{pk}/minutes", **auth).json()
+        notes = client.get(f"{API}/meetings/{pk}/notes", **auth).json()
+    assert len(versions) == 4 and len(notes["guests"]) == 1 + 5
+    assert len(more) == len(one)
