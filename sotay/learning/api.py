@@ -298,6 +298,36 @@ def submit_reflection(request, pk: int, payload: ReflectionIn):
     return {"id": reflection.pk}
 
 
+def _spooled_body(request, limit: int, spool, filename: str) -> File:
+    """The raw request body as a file, refused (413) when Content-Length announces more
+    than `limit` or more than that arrives."""
+    message = f"Tệp quá lớn: dung lượng tối đa {limit // 1048576} MB."
+    if media.declared_too_big(request, limit - media.ENVELOPE):
+        raise HttpError(413, message)
+    size = 0
+    while chunk := request.read(media.CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise HttpError(413, message)
+        spool.write(chunk)
+    spool.seek(0)
+    upload = File(spool, name=filename[:200] or "tep")
+    upload.size = size
+    return upload
+
+
+@router.post("/learning/programmes/{pk}/reflection-file", response={200: Created, **ERRORS})
+def upload_reflection(request, pk: int, filename: str = "bai-thu-hoach"):
+    """A reflection as a PDF or DOCX file: the raw request body (sniffed, size-limited)."""
+    user = _user(request)
+    programme = get_programme_for_user(user, pk)
+    with tempfile.TemporaryFile() as spool:
+        upload = _spooled_body(request, media.limit_bytes("reflection"), spool, filename)
+        reflection = services.submit_reflection(user=user, programme=programme, upload=upload,
+                                                request=request)  # fmt: skip
+    return {"id": reflection.pk}
+
+
 # --------------------------------------------------------------- the secretary
 
 
@@ -418,19 +448,8 @@ def upload_lesson(request, pk: int, title: str, kind: str, filename: str = "tep"
     programme = get_programme_for_user(user, pk)
     if kind not in ("pdf", "audio", "video"):
         raise ServiceError("Loại bài: pdf, audio hoặc video.", "kind")
-    limit = media.limit_bytes(kind)
-    if media.declared_too_big(request, limit - media.ENVELOPE):
-        raise HttpError(413, f"Tệp quá lớn: dung lượng tối đa {limit // 1048576} MB.")
     with tempfile.TemporaryFile() as spool:
-        size = 0
-        while chunk := request.read(media.CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise HttpError(413, f"Tệp quá lớn: dung lượng tối đa {limit // 1048576} MB.")
-            spool.write(chunk)
-        spool.seek(0)
-        upload = File(spool, name=filename[:200])
-        upload.size = size
+        upload = _spooled_body(request, media.limit_bytes(kind), spool, filename)
         lesson = services.add_lesson(actor=user, programme=programme, title=title, kind=kind,
                                      upload=upload, request=request)  # fmt: skip
     return Status(201, {"id": lesson.pk})

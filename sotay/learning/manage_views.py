@@ -5,7 +5,6 @@ the programme report with its .xlsx export."""
 
 from __future__ import annotations
 
-import json
 from functools import partial
 
 from django.contrib import messages
@@ -560,7 +559,3 @@ def report_xlsx(request, pk: int):
            org_path=org.path, note=f"{org.name}: {data.total.assigned} phải học"
            + (f", {len(members)} đảng viên" if members is not None else ""))  # fmt: skip
     return xlsx_response(book.save(), f"hoc-tap-{programme.pk}-{org.code}.xlsx")
-
-
-def chart_json(data) -> str:
-    return json.dumps(data)

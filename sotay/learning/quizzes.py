@@ -321,7 +321,13 @@ def _apply_answer(
 
 
 def _locked(attempt: Attempt) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("quiz__programme").get(pk=attempt.pk)
+    # Lock the attempt row only: FOR UPDATE on the join would lock the quiz and the
+    # programme too and queue every member's submission behind one another.
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz__programme")
+        .get(pk=attempt.pk)
+    )
 
 
 @transaction.atomic

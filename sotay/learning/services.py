@@ -382,7 +382,7 @@ def review_reflection(
     """The branch secretary's review: accepted, or needs revision with a comment. The
     member is notified."""
     reflection = (
-        Reflection.objects.select_for_update()
+        Reflection.objects.select_for_update(of=("self",))
         .select_related("member__organization", "programme")
         .get(pk=reflection.pk)
     )

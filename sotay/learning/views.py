@@ -4,7 +4,6 @@ result, and the reflection."""
 
 from __future__ import annotations
 
-import json
 from functools import partial
 
 from django.contrib import messages
@@ -27,7 +26,6 @@ from sotay.learning.access import (
 from sotay.learning.forms import ReflectionForm
 from sotay.learning.models import (
     Attempt,
-    LessonKind,
     Option,
     ProgrammeProgress,
     ProgrammeState,
@@ -415,13 +413,3 @@ def _file(item):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _json(request) -> dict:
-    try:
-        return json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
-
-
-__all__ = ["LessonKind"]

@@ -230,3 +230,25 @@ def test_the_office_writes_a_programme_over_the_api(world, call):
     assert call(world.secretary, "post", f"/learning/programmes/{pk}/publish").status_code == 404
     assert call(world.office, "post", f"/learning/programmes/{pk}/publish").status_code == 200
     assert call(world.member, "get", f"/learning/programmes/{pk}").json()["assigned"] is True
+
+
+def test_a_reflection_file_over_the_api(world, call, programme):
+    url = f"/learning/programmes/{programme.pk}/reflection-file?filename=bai.pdf"
+    fake = call(
+        world.member, "post", url, None, data=b"MZ not a pdf", content_type="application/pdf"
+    )
+    assert fake.status_code == 400 and "PDF hoặc Word" in fake.json()["detail"]
+    ok = call(
+        world.member, "post", url, None, data=b"%PDF-1.4\n%%EOF", content_type="application/pdf"
+    )
+    assert ok.status_code == 200
+    assert Reflection.objects.get(member=world.member.member).content_type == "application/pdf"
+    huge = call(world.member, "post", url, None, data=b"", content_type="application/pdf",
+                CONTENT_LENGTH=str(2 * 1024**3))  # fmt: skip
+    assert huge.status_code == 413
+    assert (
+        call(
+            world.outsider, "post", url, None, data=b"%PDF-1.4", content_type="application/pdf"
+        ).status_code
+        == 404
+    )
