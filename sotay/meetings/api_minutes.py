@@ -14,6 +14,7 @@ from sotay.accounts.api_auth import TokenAuth, require_active
 from sotay.accounts.permissions import is_superadmin
 from sotay.accounts.schemas import ErrorOut
 from sotay.meetings import minutes as svc
+from sotay.meetings import resolution as resolutions
 from sotay.meetings import scoring, stats
 from sotay.meetings.access import get_meeting_for_user
 from sotay.meetings.access_minutes import get_minutes_for_user, minutes_readable_by
@@ -269,7 +270,7 @@ def _resolution(r: BranchResolution) -> dict:
 
 def _resolution_of(request, meeting) -> BranchResolution:
     if not svc.may_approve(request.user, meeting):
-        raise HttpError(403, svc.DENIED_RESOLUTION)
+        raise HttpError(403, resolutions.DENIED_RESOLUTION)
     resolution = BranchResolution.objects.filter(meeting=meeting).first()
     if resolution is None:
         raise Http404("Cuộc họp chưa có dự thảo nghị quyết.")
@@ -285,14 +286,16 @@ def resolution_endpoint(request: HttpRequest, meeting_id: int):
 @router.post("/meetings/{meeting_id}/resolution", response={201: ResolutionOut, **ERRORS})
 def resolution_draft_endpoint(request: HttpRequest, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    return Status(201, _resolution(svc.draft_resolution(user=request.user, meeting=meeting)))
+    return Status(
+        201, _resolution(resolutions.draft_resolution(user=request.user, meeting=meeting))
+    )
 
 
 @router.put("/meetings/{meeting_id}/resolution", response={200: ResolutionOut, **ERRORS})
 def resolution_edit_endpoint(request: HttpRequest, meeting_id: int, payload: ResolutionIn):
     meeting = _meeting(request, meeting_id)
     resolution = _resolution_of(request, meeting)
-    resolution = svc.edit_resolution(
+    resolution = resolutions.edit_resolution(
         user=request.user,
         resolution=resolution,
         number=payload.number,
@@ -306,7 +309,9 @@ def resolution_edit_endpoint(request: HttpRequest, meeting_id: int, payload: Res
 def resolution_publish_endpoint(request: HttpRequest, meeting_id: int):
     meeting = _meeting(request, meeting_id)
     resolution = _resolution_of(request, meeting)
-    resolution = svc.publish_resolution(user=request.user, resolution=resolution, request=request)
+    resolution = resolutions.publish_resolution(
+        user=request.user, resolution=resolution, request=request
+    )
     return _resolution(resolution)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sotay.accounts.permissions import REPORTS_VIEW, can, is_superadmin, orgs_where
 from sotay.core.services import call_service, call_with_message
 from sotay.meetings import minutes as svc
+from sotay.meetings import resolution as resolutions
 from sotay.meetings import scoring, stats
 from sotay.meetings.access import get_meeting_for_user
 from sotay.meetings.access_minutes import get_minutes_for_user, minutes_readable_by
@@ -344,7 +345,7 @@ def minutes_pdf(request, pk: int, version: int):
 
 def _require_resolution_right(user, meeting) -> None:
     if not svc.may_approve(user, meeting):
-        raise PermissionDenied(svc.DENIED_RESOLUTION)
+        raise PermissionDenied(resolutions.DENIED_RESOLUTION)
 
 
 @never_cache
@@ -361,7 +362,7 @@ def resolution_page(request, pk: int):
         if request.method == "POST":
             if form.is_valid():
                 ok, _ = call_service(
-                    form, svc.edit_resolution, user=request.user, resolution=resolution,
+                    form, resolutions.edit_resolution, user=request.user, resolution=resolution,
                     **form.cleaned_data,
                 )  # fmt: skip
                 if ok:
@@ -381,7 +382,9 @@ def resolution_page(request, pk: int):
 @require_POST
 def resolution_draft(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    if call_with_message(request, svc.draft_resolution, user=request.user, meeting=meeting)[0]:
+    if call_with_message(request, resolutions.draft_resolution, user=request.user, meeting=meeting)[
+        0
+    ]:
         messages.success(request, "Đã dự thảo nghị quyết từ các kết luận.")
     return redirect("meetings:resolution", pk=meeting.pk)
 
@@ -392,7 +395,7 @@ def resolution_publish(request, pk: int):
     resolution = BranchResolution.objects.filter(meeting=meeting).first()
     if resolution is None:
         raise Http404("Không có dự thảo nghị quyết.")
-    publish = partial(svc.publish_resolution, request=request)
+    publish = partial(resolutions.publish_resolution, request=request)
     ok, _ = call_with_message(request, publish, user=request.user, resolution=resolution)
     if ok:
         messages.success(request, "Nghị quyết đã được ban hành vào thư viện văn bản của chi bộ.")

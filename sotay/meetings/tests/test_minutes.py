@@ -13,6 +13,7 @@ from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.documents.models import AudienceLevel, Document, DocumentKind, DocumentState
 from sotay.documents.queries import documents_visible_to
 from sotay.meetings import minutes, services
+from sotay.meetings import resolution as resolutions
 from sotay.meetings.models import (
     BranchResolution,
     MeetingState,
@@ -257,32 +258,32 @@ def test_an_agenda_item_of_another_meeting_is_refused(closed):
 
 def test_the_resolution_is_drafted_from_conclusions_and_passed_motions(closed):
     w = closed
-    r = minutes.draft_resolution(user=w.secretary, meeting=w.meeting)
+    r = resolutions.draft_resolution(user=w.secretary, meeting=w.meeting)
     assert r.symbol == "01-NQ/CB" and r.number == 1
     assert "CHI BỘ KHU PHỐ 1 QUYẾT NGHỊ:" in r.body
     assert "1. Hoàn thành việc rà soát hộ nghèo trước ngày 20 tháng 12." in r.body
     assert "3. Thông qua: Nghị quyết lãnh đạo nhiệm vụ tháng 12." in r.body
     with pytest.raises(ServiceError, match="đã có dự thảo"):
-        minutes.draft_resolution(user=w.secretary, meeting=w.meeting)
+        resolutions.draft_resolution(user=w.secretary, meeting=w.meeting)
 
 
 def test_a_resolution_needs_conclusions_and_the_right(meeting_world):
     w = build_minutes_world(meeting_world, notes=False)
     with pytest.raises(PermissionDenied):
-        minutes.draft_resolution(user=w.member, meeting=w.meeting)
+        resolutions.draft_resolution(user=w.member, meeting=w.meeting)
     with pytest.raises(ServiceError, match="Chưa có kết luận"):
-        minutes.draft_resolution(user=w.secretary, meeting=w.meeting)
+        resolutions.draft_resolution(user=w.secretary, meeting=w.meeting)
     assert not BranchResolution.objects.exists()
 
 
 def test_editing_the_resolution_checks_number_and_text(closed):
     w = closed
-    r = minutes.draft_resolution(user=w.secretary, meeting=w.meeting)
+    r = resolutions.draft_resolution(user=w.secretary, meeting=w.meeting)
     with pytest.raises(ServiceError, match="Số nghị quyết"):
-        minutes.edit_resolution(user=w.secretary, resolution=r, number=0, title="T", body="B")
+        resolutions.edit_resolution(user=w.secretary, resolution=r, number=0, title="T", body="B")
     with pytest.raises(ServiceError, match="trích yếu"):
-        minutes.edit_resolution(user=w.secretary, resolution=r, number=5, title=" ", body="B")
-    r = minutes.edit_resolution(
+        resolutions.edit_resolution(user=w.secretary, resolution=r, number=5, title=" ", body="B")
+    r = resolutions.edit_resolution(
         user=w.secretary, resolution=r, number=5, title="Nghị quyết tháng 12", body="Nội dung"
     )
     assert r.symbol == "05-NQ/CB"
@@ -290,13 +291,13 @@ def test_editing_the_resolution_checks_number_and_text(closed):
 
 def test_publishing_puts_a_resolution_of_the_branch_into_the_library(closed):
     w = closed
-    r = minutes.draft_resolution(user=w.secretary, meeting=w.meeting)
-    r = minutes.edit_resolution(
+    r = resolutions.draft_resolution(user=w.secretary, meeting=w.meeting)
+    r = resolutions.edit_resolution(
         user=w.secretary, resolution=r, number=5, title=r.title, body=r.body
     )
     with pytest.raises(PermissionDenied):
-        minutes.publish_resolution(user=w.member, resolution=r)
-    r = minutes.publish_resolution(user=w.secretary, resolution=r)
+        resolutions.publish_resolution(user=w.member, resolution=r)
+    r = resolutions.publish_resolution(user=w.secretary, resolution=r)
     doc = Document.objects.get(pk=r.document_id)
     assert r.state == ResolutionState.PUBLISHED
     assert (doc.kind, doc.symbol, doc.state) == (
@@ -309,5 +310,5 @@ def test_publishing_puts_a_resolution_of_the_branch_into_the_library(closed):
     assert documents_visible_to(w.probationary).filter(pk=doc.pk).exists()
     assert not documents_visible_to(w.outsider).filter(pk=doc.pk).exists()
     with pytest.raises(ServiceError, match="đã được ban hành"):
-        minutes.publish_resolution(user=w.secretary, resolution=r)
+        resolutions.publish_resolution(user=w.secretary, resolution=r)
     assert Document.objects.filter(kind=DocumentKind.RESOLUTION).count() == 1
