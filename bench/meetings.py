@@ -97,6 +97,7 @@ class Pool:
     lines: list[str] = field(default_factory=list)
     members: int = 0
     smoke: dict = field(default_factory=dict)
+    sql: dict = field(default_factory=dict)
     loads: list[dict] = field(default_factory=list)
     verify: dict = field(default_factory=dict)
 
@@ -544,6 +545,39 @@ def classify(pool: Pool, statuses: dict, cookies: dict) -> dict:
     return {"accepted": out["accepted"], "refused": dict(out["refused"]), "other": dict(out["other"])}  # fmt: skip
 
 
+def sql_of_one(pool: Pool) -> dict:
+    """The SQL statements of one request (the pool's last line, taken out of the load),
+    in-process through Django's test client and the same middleware."""
+    from django.db import connection
+    from django.test import Client
+
+    kind, auth, path, body = pool.lines.pop().split("\t", 3)
+    client = Client(HTTP_HOST="127.0.0.1")
+    statements: list[str] = []
+
+    def wrapper(execute, sql, params, many, context):
+        statements.append(sql[:160])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        if kind == "cookie":
+            for part in auth.split("; "):
+                name, value = part.split("=", 1)
+                client.cookies[name] = value
+            response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+        else:
+            response = client.post(path, body, content_type="application/json",
+                                   headers={"Authorization": f"Bearer {auth}"})  # fmt: skip
+    message = response.cookies["messages"].value if "messages" in response.cookies else None
+    accepted = (
+        response.status_code == 200
+        if kind == "bearer"
+        else decode_message(message)[0] == "accepted"
+    )
+    return {"statements": len(statements), "status": response.status_code, "accepted": accepted,
+            "sql": statements}  # fmt: skip
+
+
 def smoke(base: str, line: str) -> dict:
     """One request by hand before the load: its status and headers, so a CSRF or session
     problem stops the bench instead of being measured."""
@@ -621,8 +655,11 @@ async def _read_response(reader) -> tuple[int, str | None, bool]:
 
 async def _night(port: int, schedule: list[tuple[float, str, str, bytes]]) -> list[tuple]:
     """Send each request at its scheduled offset (seconds) over at most NIGHT_CONNECTIONS
-    keep-alive connections. Result per request: (phase, stream, offset, latency from the
-    scheduled time, status or 0, messages cookie or error name)."""
+    keep-alive connections. A phone gives up NIGHT_TIMEOUT_S after its scheduled time:
+    still waiting for a free connection then, it is never sent ("unsent"); sent and not
+    answered, "TimeoutError" (the server may still handle it). Result per request:
+    (phase, stream, offset, latency from the scheduled time, status or 0, messages
+    cookie or error name)."""
     loop = asyncio.get_running_loop()
     idle: list = []
     slots = asyncio.Semaphore(NIGHT_CONNECTIONS)
@@ -633,39 +670,51 @@ async def _night(port: int, schedule: list[tuple[float, str, str, bytes]]) -> li
         reader, writer = conn
         writer.write(raw)
         await writer.drain()
-        return await asyncio.wait_for(_read_response(reader), NIGHT_TIMEOUT_S)
+        return await _read_response(reader)
 
-    async def one(offset, phase, stream, raw):
-        async with slots:
-            conn, reused = (idle.pop(), True) if idle else (None, False)
+    async def send(raw):
+        conn, reused = (idle.pop(), True) if idle else (None, False)
+        for attempt in (1, 2):
             try:
-                for attempt in (1, 2):
-                    try:
-                        if conn is None:
-                            conn = await asyncio.wait_for(
-                                asyncio.open_connection("127.0.0.1", port), NIGHT_TIMEOUT_S
-                            )
-                        status, cookie, close = await exchange(conn, raw)
-                        break
-                    except (ConnectionError, asyncio.IncompleteReadError):
-                        # a kept-alive connection the server had closed: once more, fresh
-                        conn[1].close() if conn else None
-                        conn = None
-                        if attempt == 2 or not reused:
-                            raise
-                if close:
-                    conn[1].close()
-                else:
-                    idle.append(conn)
-                results.append(
-                    (phase, stream, offset, loop.time() - start - offset, status, cookie)
-                )
-            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+                if conn is None:
+                    conn = await asyncio.open_connection("127.0.0.1", port)
+                status, cookie, close = await exchange(conn, raw)
+                break
+            except (ConnectionError, asyncio.IncompleteReadError):
+                # a kept-alive connection the server had closed: once more on a fresh one
                 if conn is not None:
                     conn[1].close()
-                results.append(
-                    (phase, stream, offset, loop.time() - start - offset, 0, type(exc).__name__)
-                )
+                conn = None
+                if attempt == 2 or not reused:
+                    raise
+            except BaseException:  # the phone's deadline (cancellation): drop the connection
+                if conn is not None:
+                    conn[1].close()
+                raise
+        if close:
+            conn[1].close()
+        else:
+            idle.append(conn)
+        return status, cookie
+
+    async def one(offset, phase, stream, raw):
+        deadline = start + offset + NIGHT_TIMEOUT_S
+        try:
+            async with asyncio.timeout_at(deadline):
+                await slots.acquire()
+        except TimeoutError:
+            results.append((phase, stream, offset, NIGHT_TIMEOUT_S, 0, "unsent"))
+            return
+        try:
+            async with asyncio.timeout_at(deadline):
+                status, cookie = await send(raw)
+            results.append((phase, stream, offset, loop.time() - start - offset, status, cookie))
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+            results.append(
+                (phase, stream, offset, loop.time() - start - offset, 0, type(exc).__name__)
+            )
+        finally:
+            slots.release()
 
     tasks = []
     for offset, phase, stream, raw in schedule:
@@ -673,7 +722,7 @@ async def _night(port: int, schedule: list[tuple[float, str, str, bytes]]) -> li
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(offset, phase, stream, raw), name=f"{phase}|{stream}"))
-    if tasks:
+    if tasks:  # every task ends by its deadline; the bound is a safety net
         _done, pending = await asyncio.wait(tasks, timeout=NIGHT_TIMEOUT_S + NIGHT_DRAIN_S)
         for task in pending:
             task.cancel()
@@ -766,18 +815,57 @@ def run_night(port: int, phases: list[dict], pools: dict[str, Pool]) -> dict:
 # ----- SQL checks -----------------------------------------------------------------------------
 
 
+def pool_rows(pool: Pool) -> int:
+    from sotay.meetings.models import Attendance, AttendanceStatus, Vote, VoterMark
+
+    if pool.action == "check_in":
+        return (
+            Attendance.objects.filter(entry__meeting_id__in=pool.meetings)
+            .exclude(status=AttendanceStatus.ABSENT)
+            .count()
+        )
+    return (
+        Vote.objects.filter(motion_id__in=pool.motions).count()
+        + VoterMark.objects.filter(motion_id__in=pool.motions).count()
+    )
+
+
+def settle(pool: Pool, limit_s: float = 30) -> float:
+    """Wait (bounded) until the server has finished the requests its clients gave up
+    on: the pool's rows unchanged over 1 s. Returns the seconds waited."""
+    t0 = time.monotonic()
+    last = pool_rows(pool)
+    steady = 0
+    while steady < 2 and time.monotonic() - t0 < limit_s:
+        time.sleep(0.5)
+        now = pool_rows(pool)
+        steady = steady + 1 if now == last else 0
+        last = now
+    return round(time.monotonic() - t0, 1)
+
+
 def verify(pool: Pool, accepted: int, unanswered: int = 0, repeats: int = 0) -> dict:
     """What the database holds for the pool's meetings against what the server said.
     Exact when every request was answered (the night); after wrk, the requests still in
     flight when it stopped (`unanswered`) were handled by the server but their answers
     never read, so rows lie in [accepted, accepted + unanswered]. A repeated check-in is
     answered as accepted and adds no row; a repeated vote is refused."""
+    from django.db import connection, transaction
+
+    out: dict = {"accepted_answers": accepted, "unanswered": unanswered, "repeats": repeats,
+                 "settled_s": settle(pool)}  # fmt: skip
+    with transaction.atomic():  # one snapshot for every count below
+        with connection.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _verify(pool, accepted, unanswered, repeats, out)
+
+
+def _verify(pool: Pool, accepted: int, unanswered: int, repeats: int, out: dict) -> dict:
     from django.db import connection
 
     from sotay.meetings import ballotbox
     from sotay.meetings.models import Attendance, AttendanceStatus, BallotBox, Vote, VoterMark
 
-    out: dict = {"accepted_answers": accepted, "unanswered": unanswered, "repeats": repeats}
     if pool.action == "check_in":
         out["checked_in"] = n = (
             Attendance.objects.filter(entry__meeting_id__in=pool.meetings)
@@ -840,8 +928,8 @@ def markdown(result: dict) -> str:
         "",
         "## P4: check-in and vote POSTs, each request a different member (wrk, closed loop)",
         "",
-        "| endpoint | req/s | × H | P4 ≥ 0.25 H | p50 ms | p95 ms | p99 ms | accepted | refused | other non-2xx | socket errors | repeats | SQL check |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| endpoint | req/s | × H | P4 ≥ 0.25 H | p50 ms | p95 ms | p99 ms | accepted | refused | other non-2xx | socket errors | repeats | SQL/req | SQL check |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]  # fmt: skip
     for p in result["pools"]:
         ld = p["loads"][-1]
@@ -863,11 +951,12 @@ def markdown(result: dict) -> str:
         lines.append(
             f"| {p['label']} | {ld['rps']:,.0f} | {ratio:.2f} | {'✓' if ratio >= 0.25 else '✗'} | "
             f"{fmt(ld['p50_ms'])} | {fmt(ld['p95_ms'])} | {fmt(ld['p99_ms'])} | {c['accepted']:,} | "
-            f"{refused:,} | {other:,} | {ld['socket_errors']} | {ld['repeats']} | {check} |"
+            f"{refused:,} | {other:,} | {ld['socket_errors']} | {ld['repeats']} | "
+            f"{p['sql'].get('statements', '–')} | {check} |"
         )
     lines += ["", "Endpoints: " + "; ".join(f"{p['label']} `{p['path']}`" for p in result["pools"]) + ".",
-              "SQL check covers the smoke request, the warm-up and the measured run of each pool "
-              "(their accepted answers are summed)."]  # fmt: skip
+              "SQL check covers, per pool, one request in-process (its SQL/req), the smoke request, "
+              "the warm-up and the measured run (their accepted answers are summed)."]  # fmt: skip
     refusals = {t: n for p in result["pools"] for ld in p["loads"] for t, n in ld["classified"]["refused"].items()}  # fmt: skip
     others = {t: n for p in result["pools"] for ld in p["loads"] for t, n in ld["classified"]["other"].items()}  # fmt: skip
     if refusals:
@@ -898,12 +987,13 @@ def markdown(result: dict) -> str:
             f"8,000 branches × ~30 members in one hour → {NIGHT_CHECKIN_RATE} check-ins/s and "
             f"{NIGHT_VOTE_RATE} votes/s on average. Open-loop generator: each request leaves at "
             f"its scheduled time over ≤ {NIGHT_CONNECTIONS} keep-alive connections; latency is "
-            f"counted from the scheduled time (queueing in the generator included); "
-            f"{NIGHT_TIMEOUT_S} s timeout. Votes: one open and one secret motion per meeting. "
+            f"counted from the scheduled time (queueing in the generator included); a phone "
+            f"gives up {NIGHT_TIMEOUT_S} s after its scheduled time, sent or not. p50–max are of "
+            f"the answered requests. Votes: one open and one secret motion per meeting. "
             f"{n['requests']:,} requests in {n['wall_s']} s; CPU busy before: {n['cpu_busy_before']:.0%}.",
             "",
-            "| phase | s | stream | offered /s | accepted /s | p50 ms | p95 ms | p99 ms | max ms | refused | 429/503 | 500 | errors/timeouts |",
-            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| phase | s | stream | offered /s | accepted /s | p50 ms | p95 ms | p99 ms | max ms | refused | 429/503 | 500 | gave up unsent | timed out / socket errors |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]  # fmt: skip
         for p in n["phases"]:
             for stream in ("check_in", "vote"):
@@ -916,7 +1006,8 @@ def markdown(result: dict) -> str:
                     f"| {p['phase']} | {p['seconds']} | {stream.replace('_', '-')} | {p[stream]} | "
                     f"{r['accepted_per_s']} | {fmt(r.get('p50_ms'))} | {fmt(r.get('p95_ms'))} | "
                     f"{fmt(r.get('p99_ms'))} | {fmt(r.get('max_ms'))} | {sum(r['refused'].values())} | "
-                    f"{shed} | {five} | {sum(r['errors'].values())} |"
+                    f"{shed} | {five} | {r['errors'].get('unsent', 0)} | "
+                    f"{sum(v for k, v in r['errors'].items() if k != 'unsent')} |"
                 )
         nv = n["verify"]
         ci, vt = nv["check_in"], nv["votes_total"]
@@ -928,9 +1019,12 @@ def markdown(result: dict) -> str:
         )
         lines += [
             "",
-            f"SQL after the night: check-ins {ci['checked_in']:,} = accepted "
-            f"{ci['accepted_answers']:,} {'✓' if ci['ok'] else '✗'}; votes {vt['rows']:,} = "
-            f"accepted {vt['accepted_answers']:,} {'✓' if vt['ok'] else '✗'} ({per_ballot}). "
+            f"SQL after the night (once the server had finished what phones gave up on): "
+            f"{ci['checked_in']:,} check-ins = {ci['accepted_answers']:,} accepted answers + "
+            f"{ci['checked_in'] - ci['accepted_answers']:,} of the {ci['unanswered']:,} timed out "
+            f"{'✓' if ci['ok'] else '✗'}; {vt['rows']:,} votes = {vt['accepted_answers']:,} accepted "
+            f"+ {vt['rows'] - vt['accepted_answers']:,} of the {vt['unanswered']:,} timed out "
+            f"{'✓' if vt['ok'] else '✗'} ({per_ballot}). "
             f"Requests left unanswered at the bound: {n['unfinished']}; members sent twice "
             f"because the night outran its prepared lines: {n['repeats']}.",
         ]
@@ -1024,6 +1118,9 @@ def main() -> int:
         log(f"prepared {prep.meetings_opened:,} meetings in {prepare_s} s "
             f"(services {prep.seconds:.1f} s); {len(creds.session_keys):,} sessions, "
             f"{len(creds.tokens):,} tokens")  # fmt: skip
+        for pool in pools:
+            pool.sql = sql_of_one(pool)
+            log(f"{pool.key}: {pool.sql['statements']} SQL statements, status {pool.sql['status']}")
         from sotay.meetings.models import RosterEntry
 
         with connection.cursor() as cur:
@@ -1053,7 +1150,8 @@ def main() -> int:
             harness.run_wrk(server.base, paths_, cookie, False, harness.WARMUP_S)
             res = harness.run_wrk(server.base, paths_, cookie, False, harness.DURATION_S)
             res["cpu_busy_before"] = busy
-            max_db = max(max_db, harness.db_connections())
+            res["db_connections"] = harness.db_connections()
+            max_db = max(max_db, res["db_connections"])
             return res
 
         h_start = measure_get(["/healthz"], None)
@@ -1077,7 +1175,8 @@ def main() -> int:
             warm = run_post_wrk(server.base, pool.lines[1:cut], harness.WARMUP_S)
             load = run_post_wrk(server.base, pool.lines[cut:], harness.DURATION_S)
             load["cpu_busy_before"] = busy
-            max_db = max(max_db, harness.db_connections())
+            load["db_connections"] = harness.db_connections()
+            max_db = max(max_db, load["db_connections"])
             for ld in (warm, load):
                 ld["classified"] = classify(pool, ld["statuses"], ld["messages"])
             pool.loads = [warm, load]
@@ -1087,7 +1186,10 @@ def main() -> int:
                 else decode_message(pool.smoke["cookie"])[0] == "accepted"
             )
             accepted = (
-                int(smoke_ok) + warm["classified"]["accepted"] + load["classified"]["accepted"]
+                int(smoke_ok)
+                + int(pool.sql["accepted"])
+                + warm["classified"]["accepted"]
+                + load["classified"]["accepted"]
             )
             pool.verify = verify(
                 pool,
@@ -1108,15 +1210,16 @@ def main() -> int:
 
         # The night, after P4: the overload slice is sized from the forms' capacity.
         capacity = min(
-            next(p.loads[-1]["rps"] for p in pools if p.key == "html_check_in"),
-            next(p.loads[-1]["rps"] for p in pools if p.key == "html_vote_open"),
+            (p.loads[-1]["rps"] for p in pools if p.key in ("html_check_in", "html_vote_open")),
+            default=0,
         )
         phases = night_plan(capacity)
         busy = harness.wait_for_quiet()
         night = run_night(server.port, phases, night_pools)
         night["cpu_busy_before"] = busy
         night["capacity_rps"] = capacity
-        max_db = max(max_db, harness.db_connections())
+        night["db_connections"] = harness.db_connections()
+        max_db = max(max_db, night["db_connections"])
         accepted = {s: sum(p[f"{s}_result"]["accepted"] for p in night["phases"]) for s in ("check_in", "vote")}  # fmt: skip
         # Timed-out and unfinished requests (counted in errors) may have reached the server.
         lost = {
