@@ -72,3 +72,22 @@ def test_demo_documents_reach_the_feed_once_however_often_the_seed_runs():
     assert any("45-KH/ĐU" in d.symbol for d in Document.objects.filter(title=head[-1].title))
     assert any("57-NQ/TW" in t for t in titles)
     assert not any("chỉ dành cho cấp ủy" in t for t in titles)
+
+
+def test_demo_meetings_show_a_held_meeting_with_minutes_and_the_next_announced():
+    from sotay.meetings.models import Meeting, MeetingState, MotionResult
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    held, upcoming = Meeting.objects.order_by("starts_at")
+    assert Meeting.objects.count() == 2
+    assert (
+        held.state == MeetingState.MINUTES_APPROVED
+        and held.minutes.filter(approved_at__isnull=False).exists()
+    )
+    motion = held.motions.get()
+    assert motion.result == MotionResult.PASSED
+    assert held.roster.count() >= 25
+    assert upcoming.state == MeetingState.ANNOUNCED and upcoming.agenda.count() == 3
+    secretary = User.objects.get(username="0910000001")
+    assert secretary.member.organization_id == held.organization_id

@@ -23,6 +23,7 @@ from sotay.core.names import random_name
 from sotay.documents.demo import seed_documents
 from sotay.handbook.demo import seed_handbook
 from sotay.learning.demo import seed_learning
+from sotay.meetings.demo import seed_meetings
 from sotay.members.imports import opening
 from sotay.members.models import EventKind, Member, MemberEvent, MemberStatus, Sex
 from sotay.news.demo import seed_news
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         seed_handbook()  # idempotent: adds the handbook pages a database lacks
         seed_news()  # idempotent: adds the demo news posts a database lacks
         seed_learning()  # idempotent: adds the demo study programme a database lacks
+        seed_meetings()  # idempotent: a held meeting with approved minutes, the next one announced
         self._print_logins()
 
     def _build(self):
