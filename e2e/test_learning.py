@@ -55,6 +55,21 @@ def test_member_studies_listens_takes_the_quiz_and_the_secretary_reads_the_repor
         page.get_by_role("button", name="Bài tiếp theo →").click()
     player = page.locator("audio#learn-player")
     expect(player).to_be_visible()
+    # Listened to 1.2 s, then came back: the player resumes there.
+    page.evaluate(
+        """() => { const a = document.getElementById('learn-player'); a.muted = true;
+                   a.currentTime = 1.2; a.dispatchEvent(new Event('pause')); }"""
+    )
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/vi-tri/'))"
+    )
+    audio = programme.lessons.get(kind="audio")
+    page.reload()
+    page.wait_for_function(
+        "() => { const a = document.getElementById('learn-player'); return a.readyState >= 1 && a.currentTime > 1; }"
+    )
+    expect(page.locator("#learn-resume-note")).to_be_visible()
+    assert LessonProgress.objects.get(lesson=audio, member=world.member.member).position == 1.2
     with page.expect_response(
         lambda r: "/vi-tri/" in r.url and "finished=1" in (r.request.post_data or "")
     ) as posted:
@@ -63,7 +78,6 @@ def test_member_studies_listens_takes_the_quiz_and_the_secretary_reads_the_repor
                        return a.play(); }"""
         )
     assert posted.value.json()["finished"] is True
-    audio = programme.lessons.get(kind="audio")
     assert LessonProgress.objects.get(lesson=audio, member=world.member.member).finished_at
     shoot(page, "learning_lesson_audio")
     assert any(status == 206 and (rng or "").startswith("bytes ") for status, rng in media), media
@@ -161,3 +175,26 @@ def test_reflection_review_and_the_office_editor(page, server, world, settings, 
     with page.expect_navigation():
         page.get_by_role("button", name="Giao học chuyên đề").click()
     expect(page.locator(".msg-success")).to_have_text("Đã giao học chuyên đề.")
+
+
+def test_the_commune_office_drills_the_report_down_to_a_branch(
+    page, server, world, settings, tmp_path
+):
+    from sotay.learning import quizzes
+    from sotay.learning.testing import answer_all, build_programme
+
+    settings.PRIVATE_ROOT = tmp_path
+    programme = build_programme(world, org=world.commune)
+    for user, right in ((world.member, True), (world.outsider, False)):
+        attempt = quizzes.start_attempt(user=user, quiz=programme.quiz)
+        quizzes.submit_attempt(user=user, attempt=attempt, answers=answer_all(attempt, right=right))
+    sign_in(page, server, world.commune_officer.username)
+    page.goto(f"{server}/hoc-tap/{programme.pk}/bao-cao/")
+    expect(page.get_by_role("heading", name="Theo tổ chức")).to_be_visible()
+    expect(page.locator(".learn-children")).to_contain_text("Chi bộ Khu phố 2")
+    expect(page.get_by_role("heading", name="Đảng viên (4)")).to_have_count(0)  # counts only
+    assert scroll_width(page) <= WIDTH
+    shoot(page, "learning_report_commune")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Chi bộ Khu phố 1").click()
+    expect(page.locator("main")).to_contain_text("Chi bộ Khu phố 1")

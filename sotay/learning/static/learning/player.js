@@ -21,7 +21,7 @@
   }
 
   player.addEventListener("loadedmetadata", function () {
-    if (resume > 1 && resume < (player.duration || Infinity) - 1) {
+    if (resume > 0.5 && resume < (player.duration || Infinity) - 0.5) {
       player.currentTime = resume;
       var note = document.getElementById("learn-resume-note");
       if (note) note.hidden = false;
