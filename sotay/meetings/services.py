@@ -22,7 +22,7 @@ from sotay.accounts.permissions import MEETINGS_MANAGE, can
 from sotay.audit.services import record
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.documents.text import plain
-from sotay.meetings import ballotbox, planning, quorum
+from sotay.meetings import ballotbox, planning, quorum, stats
 from sotay.meetings.models import (
     YES_NO_OPTIONS,
     AgendaItem,
@@ -304,6 +304,9 @@ def close_meeting(*, user, meeting: Meeting, now: dt.datetime | None = None) -> 
     meeting.state = MeetingState.CLOSED
     meeting.closed_at = now or timezone.now()
     meeting.save(update_fields=["state", "closed_at"])
+    # Presence no longer changes once closed: count it now (one INSERT … SELECT), so the
+    # first statistics read after a meeting night does not count 8,000 meetings at once.
+    stats.count_attendance(Meeting.objects.filter(pk=meeting.pk))
     record(action="meetings.close", actor=user, target=meeting)
     return meeting
 

@@ -209,12 +209,32 @@ def test_attendance_is_counted_once_per_held_meeting(counted):
 
     w = counted
     stats.meeting_statistics(w.province, 2026, 11)
-    counts = {c.meeting.started_at.astimezone(VN).day: c for c in AttendanceCount.objects.all()}
-    # November's three held meetings; the one never closed is not counted
+    # Closing a meeting counts it (services.close_meeting); reading the statistics counts
+    # any held meeting still missing. November's three held meetings are counted, the one
+    # never closed is not.
+    counts = {
+        c.meeting.started_at.astimezone(VN).day: c
+        for c in AttendanceCount.objects.select_related("meeting")
+        if c.meeting.started_at.astimezone(VN).month == 11
+    }
     assert sorted(counts) == [5, 19, 30]
     assert (counts[5].present, counts[5].expected) == (2, 4)
     assert not AttendanceCount.objects.filter(meeting__state=MeetingState.IN_PROGRESS).exists()
+    before = AttendanceCount.objects.count()
     with CaptureQueriesContext(connection) as again:
         stats.meeting_statistics(w.province, 2026, 11)
-    assert AttendanceCount.objects.count() == 3
+    assert AttendanceCount.objects.count() == before
     assert any(q["sql"].lstrip().startswith("INSERT") for q in again.captured_queries)
+
+
+def test_closing_a_meeting_counts_its_attendance_at_once(meeting_world):
+    from sotay.meetings import services
+    from sotay.meetings.models import AttendanceCount
+
+    w = meeting_world
+    services.start_meeting(user=w.secretary, meeting=w.meeting, now=w.now)
+    services.check_in(user=w.member, meeting=w.meeting, now=w.now)
+    assert not AttendanceCount.objects.filter(meeting=w.meeting).exists()
+    services.close_meeting(user=w.secretary, meeting=w.meeting, now=w.now + dt.timedelta(hours=2))
+    count = AttendanceCount.objects.get(meeting=w.meeting)
+    assert count.present == 1 and count.expected >= 1
