@@ -238,3 +238,12 @@ def test_a_rolled_up_page_is_rendered_once_and_served_again(stats_tree, login, m
     body = third.content.decode()
     assert "6/8 = 75,00 %" in body and 'href="/dang-vien/?org=' in body
     assert second.content.decode().count("<tr") == body.count("<tr") > 20
+
+
+def test_the_statistics_page_links_the_meeting_statistics_of_the_same_organisation(world, login):
+    body = login(world.commune_officer).get(page(world.commune)).content.decode()
+    assert f'href="{reverse("meetings:stats", args=[world.commune.pk])}"' in body
+    meetings_home = login(world.commune_officer).get(reverse("meetings:index")).content.decode()
+    assert reverse("meetings:stats_index") in meetings_home
+    member_home = login(world.member).get(reverse("meetings:index")).content.decode()
+    assert reverse("meetings:stats_index") not in member_home
