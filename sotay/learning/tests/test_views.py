@@ -315,3 +315,22 @@ def test_the_secretarys_pages_run_a_fixed_number_of_queries(
     client.get(report)
     with django_assert_max_num_queries(14):
         assert client.get(report).status_code == 200
+
+
+def test_a_pdf_lesson_opens_and_counts_as_studied(world, login):
+    programme = build_programme(world, publish=False, quiz=False, audio=False)
+    office = login(world.office)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+    office.post(reverse("learning:lesson_add", args=[programme.pk]),
+                {"title": "Toàn văn Nghị quyết", "kind": "pdf", "file": SimpleUploadedFile("nq.pdf", pdf)})  # fmt: skip
+    office.post(reverse("learning:publish", args=[programme.pk]))
+    lesson = programme.lessons.get(kind="pdf")
+    client = login(world.member)
+    page = client.get(reverse("learning:lesson", args=[programme.pk, lesson.pk])).content.decode()
+    assert "Mở tài liệu PDF" in page
+    response = client.get(reverse("learning:lesson_file", args=[programme.pk, lesson.pk]))
+    assert (
+        response["Content-Type"] == "application/pdf"
+        and b"".join(response.streaming_content) == pdf
+    )
+    assert LessonProgress.objects.get(lesson=lesson, member=world.member.member).finished_at
