@@ -17,7 +17,8 @@ from ninja.errors import HttpError
 from sotay.accounts.api_auth import TokenAuth, require_active
 from sotay.accounts.schemas import ErrorOut
 from sotay.core.errors import ServiceError
-from sotay.learning import media, quizzes, reports, services
+from sotay.core.xlsx import MAX_UPLOAD_BYTES, ImportRefused, check_upload
+from sotay.learning import imports, media, quizzes, reports, services
 from sotay.learning.access import (
     get_attempt_for_user,
     get_lesson_for_user,
@@ -43,6 +44,7 @@ from sotay.learning.schemas import (
     ProgrammeDetail,
     ProgrammeIn,
     ProgrammeRow,
+    QuestionImportOut,
     QuestionIn,
     QuizIn,
     ReflectionIn,
@@ -464,6 +466,43 @@ def add_question(request, pk: int, payload: QuestionIn):
                                     kind=payload.kind, text=payload.text, options=options,
                                     explanation=payload.explanation, request=request)  # fmt: skip
     return Status(201, {"id": question.pk})
+
+
+def _import_out(plan, applied: bool) -> dict:
+    return {
+        "applied": applied,
+        "rows": plan.rows,
+        "questions": len(plan.new),
+        "problems": [
+            {"row": p.row, "column": p.column, "message": p.message} for p in plan.problems
+        ],
+    }
+
+
+@router.post(
+    "/learning/programmes/{pk}/question-import",
+    response={**ERRORS, 200: QuestionImportOut, 409: QuestionImportOut},
+)
+def import_questions(request, pk: int, apply: bool = False, filename: str = "cau-hoi.xlsx"):
+    """Questions from an .xlsx in the page's template (the raw request body, checked like
+    any spreadsheet upload: name, size, content, macros). Without `apply`: the dry run,
+    every problem by row and column, nothing written. With `apply=true`: the same checks
+    again, then every question or none — 409 with the problems when the file has any."""
+    user = _user(request)
+    programme = get_programme_for_user(user, pk)
+    with tempfile.TemporaryFile() as spool:
+        data = check_upload(_spooled_body(request, MAX_UPLOAD_BYTES, spool, filename))
+    if not apply:
+        return _import_out(
+            imports.plan_questions(actor=user, programme=programme, data=data), False
+        )
+    try:
+        plan = imports.apply_questions(
+            actor=user, programme=programme, data=data, file_name=filename
+        )
+    except ImportRefused as refused:
+        return Status(409, _import_out(refused.plan, False))
+    return _import_out(plan, True)
 
 
 @router.put("/learning/programmes/{pk}/quiz", response={200: Created, **ERRORS})

@@ -251,3 +251,16 @@ class ReportOut(Schema):
     distribution: list[BandOut]
     members: list[MemberRowOut] | None
     counted_at: dt.datetime
+
+
+class ImportProblemOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class QuestionImportOut(Schema):
+    applied: bool
+    rows: int
+    questions: int
+    problems: list[ImportProblemOut]

@@ -252,3 +252,45 @@ def test_a_reflection_file_over_the_api(world, call, programme):
         ).status_code
         == 404
     )
+
+
+def test_questions_import_over_the_api_dry_run_then_all_or_nothing(world, call):
+    from sotay.learning.models import Question
+    from sotay.learning.testing import build_programme
+    from sotay.learning.tests.test_import import GOOD, sheet
+
+    draft = build_programme(world, publish=False, quiz=False)
+    url = f"/learning/programmes/{draft.pk}/question-import?filename=cau-hoi.xlsx"
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    dry = call(world.office, "post", url, None, data=sheet(*GOOD), content_type=xlsx)
+    assert dry.status_code == 200
+    assert dry.json() == {"applied": False, "rows": 2, "questions": 2, "problems": []}
+    assert not Question.objects.filter(programme=draft).exists()
+
+    bad = sheet(GOOD[0], ("Cơ bản", "Một đáp án", "Câu ba?", "Đúng", "Sai", "", "D", ""))
+    refused = call(world.office, "post", url + "&apply=true", None, data=bad, content_type=xlsx)
+    assert refused.status_code == 409
+    problem = refused.json()["problems"][0]
+    assert problem["row"] == 3 and "không có phương án D" in problem["message"]
+    assert not Question.objects.filter(programme=draft).exists()  # nothing half-written
+
+    ok = call(world.office, "post", url + "&apply=true", None, data=sheet(*GOOD), content_type=xlsx)
+    assert ok.status_code == 200 and ok.json()["applied"] is True
+    assert Question.objects.filter(programme=draft).count() == 2
+
+    fake = call(world.office, "post", url, None, data=b"MZ\x90\x00", content_type=xlsx)
+    assert fake.status_code == 400 and "xlsx" in fake.json()["detail"]
+    csv = f"/learning/programmes/{draft.pk}/question-import?filename=cau-hoi.csv"
+    assert (
+        call(world.office, "post", csv, None, data=b"a,b", content_type="text/csv").status_code
+        == 400
+    )
+    # A draft is the office's: the branch secretary does not even see it.
+    assert (
+        call(world.secretary, "post", url, None, data=sheet(*GOOD), content_type=xlsx).status_code
+        == 404
+    )
+    assert (
+        call(world.outsider, "post", url, None, data=sheet(*GOOD), content_type=xlsx).status_code
+        == 404
+    )
