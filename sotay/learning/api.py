@@ -441,6 +441,15 @@ def add_text_lesson(request, pk: int, payload: TextLessonIn):
     return Status(201, {"id": lesson.pk})
 
 
+@router.delete("/learning/programmes/{pk}/lessons/{lesson_pk}", response={200: Created, **ERRORS})
+def remove_lesson(request, pk: int, lesson_pk: int):
+    """Drop a lesson of a programme nobody has started (the office, like the page)."""
+    user = _user(request)
+    lesson = get_lesson_for_user(user, pk, lesson_pk)
+    services.remove_lesson(actor=user, lesson=lesson, request=request)
+    return {"id": lesson_pk}
+
+
 @router.post("/learning/programmes/{pk}/lesson-files", response={201: Created, **ERRORS})
 def upload_lesson(request, pk: int, title: str, kind: str, filename: str = "tep"):
     """A PDF, audio or video lesson: the file is the raw request body. Refused before

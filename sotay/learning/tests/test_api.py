@@ -294,3 +294,21 @@ def test_questions_import_over_the_api_dry_run_then_all_or_nothing(world, call):
         call(world.outsider, "post", url, None, data=sheet(*GOOD), content_type=xlsx).status_code
         == 404
     )
+
+
+def test_the_office_removes_a_lesson_of_a_draft_only(world, call):
+    from sotay.learning.testing import build_programme
+
+    draft = build_programme(world, publish=False, quiz=False)
+    lesson = draft.lessons.order_by("position").first()
+    url = f"/learning/programmes/{draft.pk}/lessons/{lesson.pk}"
+    assert call(world.secretary, "delete", url).status_code == 404  # drafts are the office's
+    assert call(world.office, "delete", url).status_code == 200
+    assert not Lesson.objects.filter(pk=lesson.pk).exists()
+    assert call(world.office, "delete", url).status_code == 404
+
+    published = build_programme(world)
+    kept = published.lessons.first()
+    refused = call(world.office, "delete", f"/learning/programmes/{published.pk}/lessons/{kept.pk}")
+    assert refused.status_code == 400 and "không thêm, bớt bài học" in refused.json()["detail"]
+    assert Lesson.objects.filter(pk=kept.pk).exists()
