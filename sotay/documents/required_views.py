@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, MEMBERS_VIEW, can, orgs_where
@@ -86,14 +87,15 @@ def require(request, pk: int):
     user = request.user
     document = get_document_for_user(user, pk)
     if not can(user, CONTENT_PUBLISH):
-        raise PermissionDenied("Bạn không có quyền yêu cầu đọc văn bản.")
+        raise PermissionDenied(gettext("Bạn không có quyền yêu cầu đọc văn bản."))
     form = RequireForm(request.POST)
     if form.is_valid():
         code = form.cleaned_data["organization_code"]
         org = find_organization_by_code(user, code, CONTENT_PUBLISH)
         if org is None:
             form.add_error(
-                "organization_code", "Tổ chức phải đọc: mã không có hoặc ngoài phạm vi của bạn."
+                "organization_code",
+                gettext("Tổ chức phải đọc: mã không có hoặc ngoài phạm vi của bạn."),
             )
         else:
             ok, requirement = call_service(
@@ -108,7 +110,8 @@ def require(request, pk: int):
             if ok:
                 messages.success(
                     request,
-                    f"Đã yêu cầu {org.name} đọc văn bản, hạn {requirement.due_on:%d/%m/%Y}.",
+                    gettext("Đã yêu cầu %(org)s đọc văn bản, hạn %(day)s.")
+                    % {"org": org.name, "day": f"{requirement.due_on:%d/%m/%Y}"},
                 )
                 return redirect("documents:detail", pk=document.pk)
     for field_errors in form.errors.values():
@@ -135,7 +138,10 @@ def drop(request, pk: int, requirement_pk: int):
         requirement=requirement,
     )
     if ok:
-        messages.success(request, f"Đã bỏ yêu cầu đọc cho {requirement.organization.name}.")
+        messages.success(
+            request,
+            gettext("Đã bỏ yêu cầu đọc cho %(org)s.") % {"org": requirement.organization.name},
+        )
     return redirect("documents:detail", pk=document.pk)
 
 

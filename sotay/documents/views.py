@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
@@ -150,7 +151,10 @@ def detail(request, pk: int):
         if link.source_id == document.pk
     ]
     related += [
-        (f"Được {link.get_relation_display().lower()} bởi", link.source)
+        (
+            gettext("Được %(relation)s bởi") % {"relation": link.get_relation_display().lower()},
+            link.source,
+        )
         for link in links
         if link.target_id == document.pk and link.source_id != document.pk
     ]
@@ -158,7 +162,7 @@ def detail(request, pk: int):
         # No declared link: suggest the newest documents sharing the first tag.
         first = document.tag_list[0]
         related = [
-            ("Cùng chủ đề", d)
+            (gettext("Cùng chủ đề"), d)
             for d in visible.filter(tags__icontains=first)
             .exclude(pk=document.pk)
             .defer("body", "search_text")
@@ -205,7 +209,9 @@ def attachment(request, pk: int, attachment_pk: int):
 def bookmark(request, pk: int):
     document = get_document_for_user(request.user, pk)
     kept = services.toggle_bookmark(user=request.user, document=document)
-    messages.success(request, "Đã lưu vào mục Đọc sau." if kept else "Đã bỏ khỏi mục Đọc sau.")
+    messages.success(
+        request, gettext("Đã lưu vào mục Đọc sau.") if kept else gettext("Đã bỏ khỏi mục Đọc sau.")
+    )
     return redirect("documents:detail", pk=document.pk)
 
 
@@ -231,7 +237,7 @@ def bookmarks(request):
 def _require_publisher(user, document=None):
     org = document.audience_org if document is not None else None
     if not can(user, CONTENT_PUBLISH, org):
-        raise PermissionDenied("Bạn không có quyền ban hành văn bản.")
+        raise PermissionDenied(gettext("Bạn không có quyền ban hành văn bản."))
 
 
 def _resolve_orgs(request, form) -> dict | None:
@@ -239,12 +245,14 @@ def _resolve_orgs(request, form) -> dict | None:
     data = form.cleaned_data
     audience = find_organization_by_code(request.user, data["audience_code"], CONTENT_PUBLISH)
     if audience is None:
-        form.add_error("audience_code", "Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+        form.add_error("audience_code", gettext("Mã tổ chức không có hoặc ngoài phạm vi của bạn."))
     issuer = None
     if data["issuer_code"]:
         issuer = find_organization_by_code(request.user, data["issuer_code"], CONTENT_PUBLISH)
         if issuer is None:
-            form.add_error("issuer_code", "Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+            form.add_error(
+                "issuer_code", gettext("Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+            )
     if form.errors:
         return None
     fields = {
@@ -278,7 +286,9 @@ def create(request):
                 **fields,
             )
             if ok:
-                messages.success(request, "Đã lưu bản nháp. Thêm tệp đính kèm rồi ban hành.")
+                messages.success(
+                    request, gettext("Đã lưu bản nháp. Thêm tệp đính kèm rồi ban hành.")
+                )
                 return redirect("documents:edit", pk=document.pk)
     return render(request, "documents/document_form.html", {"form": form, "document": None})
 
@@ -287,7 +297,7 @@ def edit(request, pk: int):
     document = get_document_for_user(request.user, pk)
     _require_publisher(request.user, document)
     if document.state != DocumentState.DRAFT:
-        messages.info(request, "Văn bản đã ban hành không sửa được nữa.")
+        messages.info(request, gettext("Văn bản đã ban hành không sửa được nữa."))
         return redirect("documents:detail", pk=document.pk)
     initial = {
         "kind": document.kind,
@@ -317,7 +327,7 @@ def edit(request, pk: int):
                 **fields,
             )
             if ok:
-                messages.success(request, "Đã lưu bản nháp.")
+                messages.success(request, gettext("Đã lưu bản nháp."))
                 return redirect("documents:edit", pk=document.pk)
     return render(
         request,
@@ -337,11 +347,11 @@ def add_attachment(request, pk: int):
     _require_publisher(request.user, document)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Tệp đính kèm: hãy chọn một tệp PDF hoặc DOCX.")
+        messages.error(request, gettext("Tệp đính kèm: hãy chọn một tệp PDF hoặc DOCX."))
         return redirect("documents:edit", pk=document.pk)
     upload = form.cleaned_data["file"]
     if upload.size > services.MAX_ATTACHMENT_BYTES:
-        messages.error(request, "Tệp đính kèm: dung lượng tối đa 20 MB.")
+        messages.error(request, gettext("Tệp đính kèm: dung lượng tối đa 20 MB."))
         return redirect("documents:edit", pk=document.pk)
     ok, item = call_with_message(
         request,
@@ -355,11 +365,16 @@ def add_attachment(request, pk: int):
         if item.extraction_failed:
             messages.warning(
                 request,
-                f"Đã lưu tệp {item.original_name}, nhưng không đọc được chữ trong tệp: "
-                "nội dung tệp sẽ không tìm kiếm được.",
+                gettext(
+                    "Đã lưu tệp %(name)s, nhưng không đọc được chữ trong tệp: "
+                    "nội dung tệp sẽ không tìm kiếm được."
+                )
+                % {"name": item.original_name},
             )
         else:
-            messages.success(request, f"Đã thêm tệp {item.original_name}.")
+            messages.success(
+                request, gettext("Đã thêm tệp %(name)s.") % {"name": item.original_name}
+            )
     return redirect("documents:edit", pk=document.pk)
 
 
@@ -374,7 +389,7 @@ def remove_attachment(request, pk: int, attachment_pk: int):
         attachment=item,
     )
     if ok:
-        messages.success(request, "Đã bỏ tệp đính kèm.")
+        messages.success(request, gettext("Đã bỏ tệp đính kèm."))
     return redirect("documents:edit", pk=pk)
 
 
@@ -386,7 +401,7 @@ def publish(request, pk: int):
         request, partial(services.publish, request=request), actor=request.user, document=document
     )
     if ok:
-        messages.success(request, "Đã ban hành văn bản.")
+        messages.success(request, gettext("Đã ban hành văn bản."))
     return redirect("documents:detail", pk=document.pk)
 
 
@@ -402,7 +417,7 @@ def withdraw(request, pk: int):
         reason=request.POST.get("reason", ""),
     )
     if ok:
-        messages.success(request, "Đã thu hồi văn bản.")
+        messages.success(request, gettext("Đã thu hồi văn bản."))
     return redirect("documents:detail", pk=document.pk)
 
 
@@ -412,7 +427,7 @@ def link(request, pk: int):
     _require_publisher(request.user, document)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Văn bản liên quan: hãy chọn quan hệ và nhập số hiệu.")
+        messages.error(request, gettext("Văn bản liên quan: hãy chọn quan hệ và nhập số hiệu."))
         return redirect("documents:detail", pk=document.pk)
     symbol = normalize_symbol(form.cleaned_data["target_symbol"])
     target = (
@@ -422,7 +437,11 @@ def link(request, pk: int):
         .first()
     )
     if target is None:
-        messages.error(request, f"Văn bản liên quan: không tìm thấy văn bản số {symbol}.")
+        messages.error(
+            request,
+            gettext("Văn bản liên quan: không tìm thấy văn bản số %(symbol)s.")
+            % {"symbol": symbol},
+        )
         return redirect("documents:detail", pk=document.pk)
     ok, _ = call_with_message(
         request,
@@ -433,5 +452,5 @@ def link(request, pk: int):
         relation=form.cleaned_data["relation"],
     )
     if ok:
-        messages.success(request, "Đã liên kết văn bản.")
+        messages.success(request, gettext("Đã liên kết văn bản."))
     return redirect("documents:detail", pk=document.pk)

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from sotay.handbook.services import LIMITS
 
 # Django prints help_text unescaped: no angle brackets here.
-BODY_HELP = (
+BODY_HELP = _(
     "Viết bằng các thẻ HTML đơn giản: h2, h3 (tạo mục lục), p, ul, ol, li, strong, em, a, "
     "table. Mã lệnh, kiểu chữ và các thuộc tính khác bị loại bỏ khi lưu."
 )
@@ -12,43 +13,43 @@ BODY_HELP = (
 class PageForm(forms.Form):
     """The page's text; the service sanitises and checks it."""
 
-    title = forms.CharField(label="Tiêu đề", max_length=LIMITS["title"])
+    title = forms.CharField(label=_("Tiêu đề"), max_length=LIMITS["title"])
     slug = forms.CharField(
-        label="Đường dẫn",
+        label=_("Đường dẫn"),
         required=False,
         max_length=LIMITS["slug"],
-        help_text="Để trống để tạo từ tiêu đề, ví dụ ket-nap-dang-vien.",
+        help_text=_("Để trống để tạo từ tiêu đề, ví dụ ket-nap-dang-vien."),
     )
     summary = forms.CharField(
-        label="Tóm tắt", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     body = forms.CharField(
-        label="Nội dung",
+        label=_("Nội dung"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=BODY_HELP,
     )
     sources = forms.CharField(
-        label="Căn cứ",
+        label=_("Căn cứ"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Văn bản làm căn cứ, ví dụ Hướng dẫn 42-HD/BTCTW.",
+        help_text=_("Văn bản làm căn cứ, ví dụ Hướng dẫn 42-HD/BTCTW."),
     )
 
 
 class NewPageForm(PageForm):
-    published = forms.BooleanField(label="Đăng ngay (bỏ chọn để lưu bản nháp)", required=False)
+    published = forms.BooleanField(label=_("Đăng ngay (bỏ chọn để lưu bản nháp)"), required=False)
 
 
 class MoveForm(forms.Form):
     parent = forms.TypedChoiceField(label="Trang cha", coerce=int, empty_value=0, required=False)
     position = forms.IntegerField(
-        label="Vị trí trong các trang cùng cấp",
+        label=_("Vị trí trong các trang cùng cấp"),
         required=False,
         min_value=1,
-        help_text="1 là đầu tiên; để trống để xếp cuối.",
+        help_text=_("1 là đầu tiên; để trống để xếp cuối."),
     )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [(0, "(Cấp cao nhất)"), *choices]
+        self.fields["parent"].choices = [(0, _("(Cấp cao nhất)")), *choices]

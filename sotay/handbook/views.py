@@ -8,6 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import can_edit_handbook
@@ -92,7 +93,9 @@ def create(request):
             **form.cleaned_data,
         )
         if ok:
-            messages.success(request, "Đã tạo trang." if page.published else "Đã lưu bản nháp.")
+            messages.success(
+                request, gettext("Đã tạo trang.") if page.published else gettext("Đã lưu bản nháp.")
+            )
             return redirect("handbook:detail", slug=page.slug)
     return render(
         request,
@@ -118,7 +121,7 @@ def edit(request, slug: str):
             **form.cleaned_data,
         )
         if ok:
-            messages.success(request, "Đã lưu trang.")
+            messages.success(request, gettext("Đã lưu trang."))
             return redirect("handbook:detail", slug=saved.slug)
     excluded = outline.descendant_ids(page.pk) | {page.pk}
     choices = [
@@ -150,7 +153,7 @@ def move(request, slug: str):
     choices = [(n.id, n.title) for n in outline.walk()]
     form = MoveForm(request.POST, choices=choices)
     if not form.is_valid():
-        messages.error(request, "Trang cha: hãy chọn một trang trong danh sách.")
+        messages.error(request, gettext("Trang cha: hãy chọn một trang trong danh sách."))
         return redirect("handbook:edit", slug=page.slug)
     parent_id = form.cleaned_data["parent"]
     parent = get_page_by_id_for_user(user, parent_id, outline) if parent_id else None
@@ -163,7 +166,7 @@ def move(request, slug: str):
         position=form.cleaned_data["position"],
     )
     if ok:
-        messages.success(request, "Đã chuyển trang.")
+        messages.success(request, gettext("Đã chuyển trang."))
         return redirect("handbook:detail", slug=page.slug)
     return redirect("handbook:edit", slug=page.slug)
 
@@ -198,7 +201,9 @@ def publish(request, slug: str):
     if ok:
         messages.success(
             request,
-            "Đã đăng trang." if published else "Đã chuyển trang về bản nháp: chỉ quản trị thấy.",
+            gettext("Đã đăng trang.")
+            if published
+            else gettext("Đã chuyển trang về bản nháp: chỉ quản trị thấy."),
         )
     return redirect("handbook:detail", slug=page.slug)
 
@@ -214,7 +219,7 @@ def delete(request, slug: str):
     )
     if not ok:
         return redirect("handbook:detail", slug=page.slug)
-    messages.success(request, f"Đã xóa trang “{page.title}”.")
+    messages.success(request, gettext("Đã xóa trang “%(title)s”.") % {"title": page.title})
     if parent is not None:
         return redirect("handbook:detail", slug=parent.slug)
     return redirect("handbook:index")

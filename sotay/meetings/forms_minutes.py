@@ -4,6 +4,7 @@ input; the rules live in minutes.py and scoring.py."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sotay.meetings.models import SCORE_CRITERIA, Meeting, ScoreConfig
@@ -120,7 +121,9 @@ class ScoreConfigForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         weights = {
-            key: forms.IntegerField(label=f"{label} (trọng số)", min_value=0, max_value=100)
+            key: forms.IntegerField(
+                label=format_lazy(_("{label} (trọng số)"), label=label), min_value=0, max_value=100
+            )
             for key, label in SCORE_CRITERIA
         }
         self.fields = {"valid_from": self.fields.pop("valid_from"), **weights, **self.fields}

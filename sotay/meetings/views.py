@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -107,7 +109,7 @@ def _org_for_schedule(request):
 
 def schedule(request):
     if not can(request.user, MEETINGS_MANAGE):
-        raise PermissionDenied("Bạn không có quyền lập lịch họp.")
+        raise PermissionDenied(gettext("Bạn không có quyền lập lịch họp."))
     org, orgs = _org_for_schedule(request)
     if org is None:
         return render(request, "meetings/meeting_pick_org.html", {"orgs": orgs[:MAX_ORGS]})
@@ -132,7 +134,8 @@ def schedule(request):
         )
         if ok:
             messages.success(
-                request, "Đã lưu dự thảo lịch họp. Thêm chương trình, tài liệu rồi thông báo."
+                request,
+                gettext("Đã lưu dự thảo lịch họp. Thêm chương trình, tài liệu rồi thông báo."),
             )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
@@ -145,7 +148,9 @@ def edit(request, pk: int):
     if not services.may_run(request.user, meeting):
         raise PermissionDenied(services.DENIED)
     if meeting.state != MeetingState.DRAFT:
-        messages.info(request, "Cuộc họp đã thông báo: không sửa thời gian, địa điểm được nữa.")
+        messages.info(
+            request, gettext("Cuộc họp đã thông báo: không sửa thời gian, địa điểm được nữa.")
+        )
         return redirect("meetings:detail", pk=meeting.pk)
     local_start = timezone.localtime(meeting.starts_at)
     initial = {
@@ -182,7 +187,7 @@ def edit(request, pk: int):
             secretary=data["secretary"],
         )
         if ok:
-            messages.success(request, "Đã lưu thay đổi.")
+            messages.success(request, gettext("Đã lưu thay đổi."))
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
@@ -299,7 +304,10 @@ def member_live(request, pk: int):
     )
     if meeting.state != MeetingState.IN_PROGRESS or entry is None:
         return HttpResponse(
-            '<p class="msg msg-info" id="now">Cuộc họp đã kết thúc. Cảm ơn đồng chí.</p>'
+            format_html(
+                '<p class="msg msg-info" id="now">{}</p>',
+                gettext("Cuộc họp đã kết thúc. Cảm ơn đồng chí."),
+            )
         )
     return render(
         request,
@@ -320,7 +328,7 @@ def announce(request, pk: int):
         request, services.announce_meeting, user=request.user, meeting=meeting
     )
     if ok:
-        messages.success(request, "Đã thông báo lịch họp tới đảng viên được triệu tập.")
+        messages.success(request, gettext("Đã thông báo lịch họp tới đảng viên được triệu tập."))
     return redirect("meetings:detail", pk=meeting.pk)
 
 
@@ -330,7 +338,7 @@ def announce(request, pk: int):
 def _agenda_fields(request, meeting):
     form = AgendaForm(request.POST, members=meeting_members(meeting.organization))
     if not form.is_valid():
-        messages.error(request, "Chương trình họp: hãy nhập nội dung (tối đa 500 ký tự).")
+        messages.error(request, gettext("Chương trình họp: hãy nhập nội dung (tối đa 500 ký tự)."))
         return None
     data = form.cleaned_data
     return {
@@ -349,7 +357,7 @@ def agenda_add(request, pk: int):
             request, planning.add_agenda_item, user=request.user, meeting=meeting, **fields
         )
         if ok:
-            messages.success(request, "Đã thêm nội dung chương trình.")
+            messages.success(request, gettext("Đã thêm nội dung chương trình."))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
 
 
@@ -362,7 +370,7 @@ def agenda_edit(request, pk: int, item_pk: int):
             request, planning.update_agenda_item, user=request.user, item=item, **fields
         )
         if ok:
-            messages.success(request, "Đã sửa nội dung chương trình.")
+            messages.success(request, gettext("Đã sửa nội dung chương trình."))
     return redirect(reverse("meetings:detail", args=[pk]) + "#agenda")
 
 
@@ -384,7 +392,7 @@ def agenda_remove(request, pk: int, item_pk: int):
     item = get_agenda_item_for_user(request.user, pk, item_pk)
     ok, _ = call_with_message(request, planning.remove_agenda_item, user=request.user, item=item)
     if ok:
-        messages.success(request, "Đã bỏ nội dung chương trình.")
+        messages.success(request, gettext("Đã bỏ nội dung chương trình."))
     return redirect(reverse("meetings:detail", args=[pk]) + "#agenda")
 
 
@@ -398,11 +406,11 @@ def material_add(request, pk: int):
     if "file" in request.FILES:
         form = MaterialFileForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, "Tệp tài liệu: hãy chọn một tệp PDF hoặc DOCX.")
+            messages.error(request, gettext("Tệp tài liệu: hãy chọn một tệp PDF hoặc DOCX."))
             return back
         upload = form.cleaned_data["file"]
         if upload.size > planning.MAX_ATTACHMENT_BYTES:
-            messages.error(request, "Tệp tài liệu: dung lượng tối đa 20 MB.")
+            messages.error(request, gettext("Tệp tài liệu: dung lượng tối đa 20 MB."))
             return back
         ok, _ = call_with_message(
             request,
@@ -416,13 +424,13 @@ def material_add(request, pk: int):
     else:
         form = MaterialDocumentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Văn bản: hãy nhập mã số văn bản trong thư viện.")
+            messages.error(request, gettext("Văn bản: hãy nhập mã số văn bản trong thư viện."))
             return back
         document = (
             documents_visible_to(request.user).filter(pk=form.cleaned_data["document"]).first()
         )
         if document is None:
-            messages.error(request, "Không tìm thấy văn bản này trong thư viện của bạn.")
+            messages.error(request, gettext("Không tìm thấy văn bản này trong thư viện của bạn."))
             return back
         ok, _ = call_with_message(
             request,
@@ -433,7 +441,7 @@ def material_add(request, pk: int):
             title=form.cleaned_data["title"],
         )
     if ok:
-        messages.success(request, "Đã thêm tài liệu.")
+        messages.success(request, gettext("Đã thêm tài liệu."))
     return back
 
 
@@ -444,7 +452,7 @@ def material_remove(request, pk: int, material_pk: int):
         request, planning.remove_material, user=request.user, material=material
     )
     if ok:
-        messages.success(request, "Đã bỏ tài liệu.")
+        messages.success(request, gettext("Đã bỏ tài liệu."))
     return redirect(reverse("meetings:detail", args=[pk]) + "#materials")
 
 
@@ -475,7 +483,7 @@ def comment(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Góp ý: hãy nhập nội dung (tối đa 2.000 ký tự).")
+        messages.error(request, gettext("Góp ý: hãy nhập nội dung (tối đa 2.000 ký tự)."))
     else:
         ok, _ = call_with_message(
             request,
@@ -485,7 +493,7 @@ def comment(request, pk: int):
             body=form.cleaned_data["body"],
         )
         if ok:
-            messages.success(request, "Đã gửi góp ý tới chi ủy.")
+            messages.success(request, gettext("Đã gửi góp ý tới chi ủy."))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#comments")
 
 
@@ -494,7 +502,7 @@ def comment(request, pk: int):
 
 def pattern(request):
     if not can(request.user, MEETINGS_MANAGE):
-        raise PermissionDenied("Bạn không có quyền lập lịch họp.")
+        raise PermissionDenied(gettext("Bạn không có quyền lập lịch họp."))
     org, orgs = _org_for_schedule(request)
     if org is None:
         return render(
@@ -539,14 +547,18 @@ def pattern(request):
             if created:
                 messages.success(
                     request,
-                    f"Đã lập {len(created)} dự thảo lịch họp: "
-                    + ", ".join(
-                        timezone.localtime(m.starts_at).strftime("%d/%m/%Y") for m in created
-                    )
-                    + ".",
+                    gettext("Đã lập %(count)d dự thảo lịch họp: %(days)s.")
+                    % {
+                        "count": len(created),
+                        "days": ", ".join(
+                            timezone.localtime(m.starts_at).strftime("%d/%m/%Y") for m in created
+                        ),
+                    },
                 )
             else:
-                messages.info(request, "Các tháng này đã có lịch họp: không lập thêm dự thảo.")
+                messages.info(
+                    request, gettext("Các tháng này đã có lịch họp: không lập thêm dự thảo.")
+                )
             return redirect("meetings:index")
     return render(request, "meetings/pattern_form.html", {"form": form, "org": org})
 
@@ -580,7 +592,7 @@ def check_in(request, pk: int):
             ticket=request.POST.get("ticket", "")[:500],
         )
         if ok:
-            messages.success(request, "Đã điểm danh: đồng chí có mặt tại cuộc họp.")
+            messages.success(request, gettext("Đã điểm danh: đồng chí có mặt tại cuộc họp."))
         return redirect("meetings:check_in", pk=meeting.pk)
     if code:
         try:

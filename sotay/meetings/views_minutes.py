@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,7 +52,7 @@ from sotay.meetings.services import may_run
 from sotay.organizations.models import Organization
 from sotay.reports.access import get_reported_organization_for_user
 
-NOT_RUNNER = "Chỉ người điều hành hoặc thư ký cuộc họp được mở trang này."
+NOT_RUNNER = gettext_lazy("Chỉ người điều hành hoặc thư ký cuộc họp được mở trang này.")
 
 
 def _require_writer(user, meeting) -> None:
@@ -115,7 +116,7 @@ def remark_add(request, pk: int):
             agenda_item=_agenda(meeting, d["agenda_item"]),
         )
         if ok:
-            messages.success(request, "Đã ghi ý kiến phát biểu.")
+            messages.success(request, gettext("Đã ghi ý kiến phát biểu."))
             return redirect("meetings:minutes_notes", pk=meeting.pk)
     return render(
         request,
@@ -141,7 +142,7 @@ def conclusion_add(request, pk: int):
             agenda_item=_agenda(meeting, d["agenda_item"]),
         )
         if ok:
-            messages.success(request, "Đã ghi kết luận.")
+            messages.success(request, gettext("Đã ghi kết luận."))
             return redirect("meetings:minutes_notes", pk=meeting.pk)
     return render(
         request,
@@ -161,7 +162,7 @@ def guest_add(request, pk: int):
             form, svc.add_guest, user=request.user, meeting=meeting, **form.cleaned_data
         )
         if ok:
-            messages.success(request, "Đã ghi khách mời.")
+            messages.success(request, gettext("Đã ghi khách mời."))
             return redirect("meetings:minutes_notes", pk=meeting.pk)
     return render(
         request,
@@ -183,7 +184,7 @@ def remark_delete(request, pk: int, item_pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     remark = _child_or_404(meeting.remarks, item_pk)
     if call_with_message(request, svc.delete_remark, user=request.user, remark=remark)[0]:
-        messages.success(request, "Đã xóa ý kiến phát biểu.")
+        messages.success(request, gettext("Đã xóa ý kiến phát biểu."))
     return redirect("meetings:minutes_notes", pk=meeting.pk)
 
 
@@ -195,7 +196,7 @@ def conclusion_delete(request, pk: int, item_pk: int):
         request, svc.delete_conclusion, user=request.user, conclusion=conclusion
     )
     if ok:
-        messages.success(request, "Đã xóa kết luận.")
+        messages.success(request, gettext("Đã xóa kết luận."))
     return redirect("meetings:minutes_notes", pk=meeting.pk)
 
 
@@ -204,7 +205,7 @@ def guest_delete(request, pk: int, item_pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     guest = _child_or_404(meeting.guests, item_pk)
     if call_with_message(request, svc.remove_guest, user=request.user, guest=guest)[0]:
-        messages.success(request, "Đã bỏ khách mời.")
+        messages.success(request, gettext("Đã bỏ khách mời."))
     return redirect("meetings:minutes_notes", pk=meeting.pk)
 
 
@@ -255,7 +256,7 @@ def minutes_page(request, pk: int):
                 body=form.cleaned_data["body"],
             )
             if ok:
-                messages.success(request, "Đã lưu biên bản.")
+                messages.success(request, gettext("Đã lưu biên bản."))
                 return redirect("meetings:minutes", pk=meeting.pk)
         context = _minutes_context(request, meeting, minutes, form=form)
         return render(request, "meetings/minutes_page.html", context, status=400)
@@ -275,7 +276,7 @@ def minutes_draft(request, pk: int):
         redraft=request.POST.get("redraft") == "1",
     )
     if ok:
-        messages.success(request, "Đã lập dự thảo biên bản từ diễn biến cuộc họp.")
+        messages.success(request, gettext("Đã lập dự thảo biên bản từ diễn biến cuộc họp."))
     return redirect("meetings:minutes", pk=meeting.pk)
 
 
@@ -291,7 +292,7 @@ def minutes_approve(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     minutes = _current_draft(request, meeting)
     if call_with_message(request, svc.approve_minutes, user=request.user, minutes=minutes)[0]:
-        messages.success(request, "Biên bản đã được thông qua và khóa lại.")
+        messages.success(request, gettext("Biên bản đã được thông qua và khóa lại."))
     return redirect("meetings:minutes", pk=meeting.pk)
 
 
@@ -308,7 +309,7 @@ def minutes_new_version(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
         if ok:
-            messages.success(request, "Đã lập phiên bản mới của biên bản.")
+            messages.success(request, gettext("Đã lập phiên bản mới của biên bản."))
             return redirect("meetings:minutes", pk=meeting.pk)
     minutes = minutes_readable_by(request.user, meeting).order_by("-version").first()
     if minutes is None:
@@ -366,7 +367,7 @@ def resolution_page(request, pk: int):
                     **form.cleaned_data,
                 )  # fmt: skip
                 if ok:
-                    messages.success(request, "Đã lưu dự thảo nghị quyết.")
+                    messages.success(request, gettext("Đã lưu dự thảo nghị quyết."))
                     return redirect("meetings:resolution", pk=meeting.pk)
             status = 400
     elif request.method == "POST":
@@ -385,7 +386,7 @@ def resolution_draft(request, pk: int):
     if call_with_message(request, resolutions.draft_resolution, user=request.user, meeting=meeting)[
         0
     ]:
-        messages.success(request, "Đã dự thảo nghị quyết từ các kết luận.")
+        messages.success(request, gettext("Đã dự thảo nghị quyết từ các kết luận."))
     return redirect("meetings:resolution", pk=meeting.pk)
 
 
@@ -398,7 +399,9 @@ def resolution_publish(request, pk: int):
     publish = partial(resolutions.publish_resolution, request=request)
     ok, _ = call_with_message(request, publish, user=request.user, resolution=resolution)
     if ok:
-        messages.success(request, "Nghị quyết đã được ban hành vào thư viện văn bản của chi bộ.")
+        messages.success(
+            request, gettext("Nghị quyết đã được ban hành vào thư viện văn bản của chi bộ.")
+        )
     return redirect("meetings:resolution", pk=meeting.pk)
 
 
@@ -410,7 +413,7 @@ def resolution_publish(request, pk: int):
 def score_page(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     if not svc.may_approve(request.user, meeting):
-        raise PermissionDenied("Bạn không có quyền chấm điểm sinh hoạt của tổ chức này.")
+        raise PermissionDenied(gettext("Bạn không có quyền chấm điểm sinh hoạt của tổ chức này."))
     score = QualityScore.objects.filter(meeting=meeting).select_related("config").first()
     config = score.config if score else scoring.config_for(scoring.meeting_day(meeting))
     initial = {**score.points(), "note": score.note} if score else None
@@ -428,7 +431,7 @@ def score_page(request, pk: int):
                 note=d["note"],
             )
             if ok:
-                messages.success(request, "Đã lưu điểm tự chấm.")
+                messages.success(request, gettext("Đã lưu điểm tự chấm."))
                 return redirect("meetings:score", pk=meeting.pk)
         status = 400
     return render(
@@ -443,7 +446,7 @@ def score_page(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def score_config(request):
     if not is_superadmin(request.user):
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa thang điểm sinh hoạt.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống được sửa thang điểm sinh hoạt."))
     current = scoring.config_for(timezone.localdate())
     initial = {
         **current.weights(),
@@ -469,7 +472,7 @@ def score_config(request):
                 note=d["note"],
             )
             if ok:
-                messages.success(request, "Đã lưu thang điểm.")
+                messages.success(request, gettext("Đã lưu thang điểm."))
                 return redirect("meetings:score_config")
         status = 400
     return render(
@@ -510,7 +513,7 @@ def stats_index(request):
         tops = list(Organization.objects.filter(depth=1).order_by("path"))
     else:
         if not roots:
-            raise PermissionDenied("Bạn không có quyền xem thống kê ở tổ chức nào.")
+            raise PermissionDenied(gettext("Bạn không có quyền xem thống kê ở tổ chức nào."))
         tops = sorted(Organization.objects.filter(path__in=roots), key=lambda o: (o.depth, o.path))
     if len(tops) == 1:
         return redirect("meetings:stats", org_pk=tops[0].pk)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -171,7 +172,7 @@ def start(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     ok, _ = call_with_message(request, services.start_meeting, user=request.user, meeting=meeting)
     if ok:
-        messages.success(request, "Đã bắt đầu cuộc họp và lập danh sách triệu tập.")
+        messages.success(request, gettext("Đã bắt đầu cuộc họp và lập danh sách triệu tập."))
     return _back(meeting)
 
 
@@ -180,7 +181,7 @@ def close(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     ok, _ = call_with_message(request, services.close_meeting, user=request.user, meeting=meeting)
     if ok:
-        messages.success(request, "Đã kết thúc cuộc họp.")
+        messages.success(request, gettext("Đã kết thúc cuộc họp."))
     return _back(meeting)
 
 
@@ -191,7 +192,7 @@ def mark(request, pk: int, entry_pk: int):
     entry = get_entry_for_user(request.user, pk, entry_pk)
     form = MarkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Trạng thái điểm danh không hợp lệ.")
+        messages.error(request, gettext("Trạng thái điểm danh không hợp lệ."))
     else:
         ok, _ = call_with_message(
             request,
@@ -202,7 +203,9 @@ def mark(request, pk: int, entry_pk: int):
             reason=form.cleaned_data["reason"],
         )
         if ok:
-            messages.success(request, f"Đã ghi điểm danh: {entry.full_name}.")
+            messages.success(
+                request, gettext("Đã ghi điểm danh: %(name)s.") % {"name": entry.full_name}
+            )
     return _back(entry.meeting, f"#entry-{entry.pk}")
 
 
@@ -211,13 +214,15 @@ def reason(request, pk: int, entry_pk: int):
     entry = get_entry_for_user(request.user, pk, entry_pk)
     accepted = request.POST.get("accepted")
     if accepted not in ("1", "0"):
-        messages.error(request, "Hãy chọn chấp nhận hoặc không chấp nhận lý do.")
+        messages.error(request, gettext("Hãy chọn chấp nhận hoặc không chấp nhận lý do."))
         return _back(entry.meeting, f"#entry-{entry.pk}")
     ok, _ = call_with_message(
         request, services.decide_reason, user=request.user, entry=entry, accepted=accepted == "1"
     )
     if ok:
-        messages.success(request, f"Đã xét lý do vắng: {entry.full_name}.")
+        messages.success(
+            request, gettext("Đã xét lý do vắng: %(name)s.") % {"name": entry.full_name}
+        )
     return _back(entry.meeting, f"#entry-{entry.pk}")
 
 
@@ -226,7 +231,7 @@ def motion_open(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     form = MotionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Biểu quyết: hãy nhập nội dung, loại và hình thức.")
+        messages.error(request, gettext("Biểu quyết: hãy nhập nội dung, loại và hình thức."))
         return _back(meeting, "#motions")
     previous = None
     if request.POST.get("previous"):
@@ -245,7 +250,7 @@ def motion_open(request, pk: int):
         previous=previous,
     )
     if ok:
-        messages.success(request, "Đã mở biểu quyết.")
+        messages.success(request, gettext("Đã mở biểu quyết."))
     return _back(meeting, "#motions")
 
 
@@ -254,7 +259,7 @@ def motion_close(request, pk: int, motion_pk: int):
     motion = get_motion_for_user(request.user, pk, motion_pk)
     ok, _ = call_with_message(request, services.close_motion, user=request.user, motion=motion)
     if ok:
-        messages.success(request, "Đã kết thúc biểu quyết: kết quả đã được chốt.")
+        messages.success(request, gettext("Đã kết thúc biểu quyết: kết quả đã được chốt."))
     return _back(motion.meeting, "#motions")
 
 
@@ -272,7 +277,9 @@ def show_of_hands(request, pk: int, motion_pk: int):
         choices=request.POST.getlist("choice"),
     )
     if ok:
-        messages.success(request, f"Đã ghi biểu quyết giơ tay của {entry.full_name}.")
+        messages.success(
+            request, gettext("Đã ghi biểu quyết giơ tay của %(name)s.") % {"name": entry.full_name}
+        )
     return _back(motion.meeting, "#motions")
 
 
@@ -298,7 +305,7 @@ def vote(request, pk: int, motion_pk: int):
             choices=request.POST.getlist("choice"),
         )
         if ok:
-            messages.success(request, "Đã ghi nhận phiếu của đồng chí. Cảm ơn đồng chí.")
+            messages.success(request, gettext("Đã ghi nhận phiếu của đồng chí. Cảm ơn đồng chí."))
         return redirect("meetings:vote", pk=pk, motion_pk=motion.pk)
     entry = (
         RosterEntry.objects.filter(meeting=motion.meeting, member=member)
@@ -311,11 +318,13 @@ def vote(request, pk: int, motion_pk: int):
     if entry is None:
         blocked = services.NOT_ON_ROSTER
     elif entry.category == "du_bi":
-        blocked = "Đảng viên dự bị không có quyền biểu quyết."
+        blocked = gettext("Đảng viên dự bị không có quyền biểu quyết.")
     elif entry.category not in quorum.VOTING_CATEGORIES:
-        blocked = f"Đảng viên thuộc diện “{entry.get_category_display()}” không biểu quyết tại cuộc họp này."
+        blocked = gettext(
+            "Đảng viên thuộc diện “%(category)s” không biểu quyết tại cuộc họp này."
+        ) % {"category": entry.get_category_display()}
     elif entry.attendance.status == "absent":
-        blocked = "Đồng chí cần điểm danh có mặt trước khi biểu quyết."
+        blocked = gettext("Đồng chí cần điểm danh có mặt trước khi biểu quyết.")
     services.with_results([motion])
     return render(
         request,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
@@ -105,14 +106,14 @@ def thumb(request, pk: int):
 def _require_publisher(user, post=None):
     org = post.audience_org if post is not None else None
     if not can(user, CONTENT_PUBLISH, org):
-        raise PermissionDenied("Bạn không có quyền đăng tin.")
+        raise PermissionDenied(gettext("Bạn không có quyền đăng tin."))
 
 
 def _fields(request, form) -> dict | None:
     data = form.cleaned_data
     audience = find_organization_by_code(request.user, data["audience_code"], CONTENT_PUBLISH)
     if audience is None:
-        form.add_error("audience_code", "Mã tổ chức không có hoặc ngoài phạm vi của bạn.")
+        form.add_error("audience_code", gettext("Mã tổ chức không có hoặc ngoài phạm vi của bạn."))
         return None
     return {
         "title": data["title"],
@@ -149,7 +150,7 @@ def create(request):
                 **fields,
             )
             if ok:
-                messages.success(request, "Đã lưu bản nháp. Xem lại rồi đăng tin.")
+                messages.success(request, gettext("Đã lưu bản nháp. Xem lại rồi đăng tin."))
                 return redirect("news:edit", pk=post.pk)
     return render(
         request,
@@ -163,7 +164,7 @@ def edit(request, pk: int):
     post = get_post_for_user(request.user, pk)
     _require_publisher(request.user, post)
     if post.state == PostState.WITHDRAWN:
-        messages.info(request, "Tin đã gỡ không sửa được nữa.")
+        messages.info(request, gettext("Tin đã gỡ không sửa được nữa."))
         return redirect("news:detail", pk=post.pk)
     initial = {
         "title": post.title,
@@ -187,7 +188,7 @@ def edit(request, pk: int):
                     **fields,
                 )
                 if ok:
-                    messages.success(request, "Đã lưu tin.")
+                    messages.success(request, gettext("Đã lưu tin."))
                     return redirect("news:edit", pk=post.pk)
         status = 400
     return render(
@@ -209,7 +210,7 @@ def set_cover(request, pk: int):
     _require_publisher(request.user, post)
     form = CoverForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Ảnh bìa: hãy chọn một tệp ảnh JPEG, PNG hoặc WebP.")
+        messages.error(request, gettext("Ảnh bìa: hãy chọn một tệp ảnh JPEG, PNG hoặc WebP."))
         return redirect("news:edit", pk=post.pk)
     ok, data = call_with_message(request, images.read_upload, upload=form.cleaned_data["cover"])
     if ok:
@@ -221,7 +222,7 @@ def set_cover(request, pk: int):
             data=data,
         )
     if ok:
-        messages.success(request, "Đã cập nhật ảnh bìa.")
+        messages.success(request, gettext("Đã cập nhật ảnh bìa."))
     return redirect("news:edit", pk=post.pk)
 
 
@@ -233,7 +234,7 @@ def remove_cover(request, pk: int):
         request, partial(services.remove_cover, request=request), actor=request.user, post=post
     )
     if ok:
-        messages.success(request, "Đã bỏ ảnh bìa.")
+        messages.success(request, gettext("Đã bỏ ảnh bìa."))
     return redirect("news:edit", pk=post.pk)
 
 
@@ -255,9 +256,9 @@ def publish(request, pk: int):
     if ok:
         if post.is_scheduled:
             when = timezone.localtime(post.publish_at).strftime("%H:%M %d/%m/%Y")
-            messages.success(request, f"Đã hẹn giờ đăng tin lúc {when}.")
+            messages.success(request, gettext("Đã hẹn giờ đăng tin lúc %(when)s.") % {"when": when})
         else:
-            messages.success(request, "Đã đăng tin.")
+            messages.success(request, gettext("Đã đăng tin."))
     return redirect("news:detail", pk=pk)
 
 
@@ -273,7 +274,7 @@ def withdraw(request, pk: int):
         reason=request.POST.get("reason", ""),
     )
     if ok:
-        messages.success(request, "Đã gỡ tin.")
+        messages.success(request, gettext("Đã gỡ tin."))
     return redirect("news:detail", pk=post.pk)
 
 
@@ -290,5 +291,7 @@ def pin(request, pk: int):
         pinned=pinned,
     )
     if ok:
-        messages.success(request, "Đã ghim tin lên đầu." if pinned else "Đã bỏ ghim tin.")
+        messages.success(
+            request, gettext("Đã ghim tin lên đầu.") if pinned else gettext("Đã bỏ ghim tin.")
+        )
     return redirect("news:detail", pk=post.pk)
