@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
@@ -30,6 +30,7 @@ from sotay.documents.models import (
     DocumentKind,
     DocumentLink,
     DocumentState,
+    LinkRelation,
 )
 from sotay.documents.queries import (
     SearchError,
@@ -48,6 +49,14 @@ from sotay.organizations.access import find_organization_by_code
 from sotay.organizations.models import Organization
 
 PER_PAGE = 20
+
+
+# How a document names the documents that link to it ("Được thay thế bởi" = replaced by).
+INCOMING_LABELS = {
+    LinkRelation.IMPLEMENTS: gettext_lazy("Được thực hiện bởi"),
+    LinkRelation.REPLACES: gettext_lazy("Được thay thế bởi"),
+    LinkRelation.AMENDS: gettext_lazy("Được sửa đổi, bổ sung bởi"),
+}
 
 
 def _int(value) -> int | None:
@@ -151,10 +160,7 @@ def detail(request, pk: int):
         if link.source_id == document.pk
     ]
     related += [
-        (
-            gettext("Được %(relation)s bởi") % {"relation": link.get_relation_display().lower()},
-            link.source,
-        )
+        (str(INCOMING_LABELS.get(link.relation, link.get_relation_display())), link.source)
         for link in links
         if link.target_id == document.pk and link.source_id != document.pk
     ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sotay.accounts.permissions import MEETINGS_MANAGE, ORG_MANAGE, can
 from sotay.audit.services import record
@@ -397,26 +398,35 @@ def warnings(meeting: Meeting, materials=None, now: dt.datetime | None = None) -
     minutes = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
     if meeting.with_thematic and minutes < MIN_MINUTES_COMBINED:
         out.append(
-            f"Thời lượng dự kiến {minutes} phút: sinh hoạt thường kỳ kết hợp chuyên đề "
-            f"cần ít nhất {MIN_MINUTES_COMBINED} phút."
+            gettext(
+                "Thời lượng dự kiến %(minutes)s phút: sinh hoạt thường kỳ kết hợp chuyên đề "
+                "cần ít nhất %(least)s phút."
+            )
+            % {"minutes": minutes, "least": MIN_MINUTES_COMBINED}
         )
     elif minutes < MIN_MINUTES:
-        out.append(f"Thời lượng dự kiến {minutes} phút: sinh hoạt chi bộ cần ít nhất 90 phút.")
+        out.append(
+            gettext("Thời lượng dự kiến %(minutes)s phút: sinh hoạt chi bộ cần ít nhất 90 phút.")
+            % {"minutes": minutes}
+        )
     materials = list(meeting.materials.all()) if materials is None else materials
     deadline = meeting.starts_at - MATERIALS_LEAD
     if not materials:
-        out.append("Chưa có tài liệu: tài liệu cần đăng trước giờ họp ít nhất 1 ngày.")
+        out.append(gettext("Chưa có tài liệu: tài liệu cần đăng trước giờ họp ít nhất 1 ngày."))
     elif meeting.state == MeetingState.DRAFT:
         if now > deadline:
             out.append(
-                "Tài liệu chưa được công bố (cuộc họp chưa thông báo) và đã sát giờ họp: "
-                "đảng viên không có đủ 1 ngày để nghiên cứu."
+                gettext(
+                    "Tài liệu chưa được công bố (cuộc họp chưa thông báo) và đã sát giờ họp: "
+                    "đảng viên không có đủ 1 ngày để nghiên cứu."
+                )
             )
     else:
         late = [m.title for m in materials if published_at(m, meeting) > deadline]
         if late:
             out.append(
-                "Tài liệu đăng muộn (chưa đủ 1 ngày trước giờ họp): " + "; ".join(late) + "."
+                gettext("Tài liệu đăng muộn (chưa đủ 1 ngày trước giờ họp): %(titles)s.")
+                % {"titles": "; ".join(late)}
             )
     return out
 

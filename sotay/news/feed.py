@@ -30,6 +30,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from sotay.accounts.permissions import MEMBER, MEMBERS_VIEW, ROLE_PERMISSIONS, grants_for
 from sotay.documents.models import DocumentKind
@@ -45,7 +46,7 @@ KIND_LABELS = dict(DocumentKind.choices)
 
 @lru_cache(maxsize=4)
 def _detail_prefix(kind: str) -> str:
-    """"/tin-tuc/" or "/van-ban/": reversed once, not for each of a page's 20 items
+    """ "/tin-tuc/" or "/van-ban/": reversed once, not for each of a page's 20 items
     (a third of the feed fragment's rendering time)."""
     name = "news:detail" if kind == POST else "documents:detail"
     return reverse(name, args=[0]).removesuffix("0/")
@@ -75,7 +76,11 @@ class FeedItem:
 
     @property
     def kind_label(self) -> str:
-        return "Tin tức" if self.kind == POST else str(KIND_LABELS.get(self.label, self.label))
+        return (
+            gettext("Tin tức")
+            if self.kind == POST
+            else str(KIND_LABELS.get(self.label, self.label))
+        )
 
     @property
     def overdue(self) -> bool:
