@@ -77,7 +77,9 @@ NIGHT_OVERLOAD_S = int(os.environ.get("BENCH_NIGHT_OVERLOAD", "20"))
 NIGHT_OVERLOAD_X = 1.5  # times the capacity wrk measured for check-in + vote forms
 NIGHT_CAPACITY_S = int(os.environ.get("BENCH_NIGHT_CAPACITY", "60"))
 NIGHT_CAPACITY_X = 0.8
-NIGHT_CONNECTIONS = 64  # phones in flight at once (each request waits for a free one)
+NIGHT_CONNECTIONS = int(
+    os.environ.get("BENCH_NIGHT_CONNECTIONS", "64")
+)  # phones in flight at once (each request waits for a free one)
 NIGHT_TIMEOUT_S = 10
 NIGHT_DRAIN_S = 15
 SESSION_HOURS = 6
@@ -458,6 +460,61 @@ def direct_timings(prep: Preparer) -> dict:
     return out
 
 
+def direct_requests(prep: Preparer, creds: Credentials, floor_user) -> dict:
+    """The whole request in-process, no HTTP and no concurrency: Django's test client
+    (one client, so the middleware is loaded once) through the same middleware, view and
+    service, each POST a different member: shows what the server spends per request."""
+    from django.db import connection
+    from django.test import Client
+
+    from sotay.meetings.models import Ballot
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = {}
+    sql_ms: list[float] = []
+
+    def wrapper(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_ms.append((time.perf_counter() - t0) * 1000)
+
+    for key, action, ballots in (("html_check_in", "check_in", []),
+                                 ("html_vote_open", "vote", [Ballot.OPEN, Ballot.OPEN])):  # fmt: skip
+        pool = Pool("direct_" + key, "", action, "html", ballots[0] if ballots else "")
+        prepare_pool(prep, creds, pool, DIRECT_RUNS + 3, ballots)
+        lines = iter(pool.lines)
+        statuses: Counter = Counter()
+
+        def post(lines=lines, statuses=statuses):
+            _kind, auth, path, body = next(lines).split("\t", 3)
+            client.cookies.clear()
+            for part in auth.split("; "):
+                name, value = part.split("=", 1)
+                client.cookies[name] = value
+            statuses[
+                client.post(
+                    path, body, content_type="application/x-www-form-urlencoded"
+                ).status_code
+            ] += 1
+
+        sql_ms.clear()
+        with connection.execute_wrapper(wrapper):
+            ms = harness.timed(post, DIRECT_RUNS)
+        out[key] = harness.summary(ms) | {
+            "sql_ms_per_request": round(sum(sql_ms) / (DIRECT_RUNS + 3), 2),
+            "statuses": {str(k): v for k, v in statuses.items()},
+        }
+    name, value = harness.session_cookie(floor_user).split("=", 1)
+    client.cookies.clear()
+    client.cookies[name] = value
+    out["floor"] = harness.summary(harness.timed(lambda: client.get("/healthz"), DIRECT_RUNS))
+    for key, d in out.items():
+        log(f"in-process request {key}: p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms")
+    return out
+
+
 # ----- load -------------------------------------------------------------------------------
 
 
@@ -740,13 +797,16 @@ async def _night(port: int, schedule: list[tuple[float, str, str, bytes]]) -> li
 
 def night_plan(capacity: float) -> list[dict]:
     """First a minute at 0.8 x the capacity wrk measured for the forms (what the server
-    does sustain, before any backlog), then the night's rate, its 3x peak and, when the
+    does sustain, before any backlog) and a pause, then the night's rate, its 3x peak and, when the
     peak stayed below it, 1.5 x capacity. Check-ins and votes 1 : 2 throughout."""
     phases = []
     if capacity and NIGHT_CAPACITY_S:
         total = capacity * NIGHT_CAPACITY_X
+        # then a pause as long as a phone waits, so this minute's requests are not caught
+        # in the next phase's queue
         phases.append({"phase": f"{NIGHT_CAPACITY_X}x capacity", "seconds": NIGHT_CAPACITY_S,
-                       "check_in": max(1, round(total / 3)), "vote": max(1, round(total * 2 / 3))})  # fmt: skip
+                       "check_in": max(1, round(total / 3)), "vote": max(1, round(total * 2 / 3)),
+                       "quiet_after": NIGHT_TIMEOUT_S + 2})  # fmt: skip
     phases += [
         {"phase": "base", "seconds": NIGHT_BASE_S, "check_in": NIGHT_CHECKIN_RATE, "vote": NIGHT_VOTE_RATE},
         {"phase": f"peak {NIGHT_PEAK_X}x", "seconds": NIGHT_PEAK_S,
@@ -772,6 +832,7 @@ def run_night(port: int, phases: list[dict], pools: dict[str, Pool]) -> dict:
     cursor = {"check_in": 0, "vote": 0}
     t = 0.0
     for p in phases:
+        p["starts_s"] = t
         for stream in ("check_in", "vote"):
             n = int(p[stream] * p["seconds"])
             lines = pools[stream].lines
@@ -781,7 +842,7 @@ def run_night(port: int, phases: list[dict], pools: dict[str, Pool]) -> dict:
                 schedule.append(
                     (t + (k + 0.5) / p[stream], p["phase"], stream, request_bytes(line, port))
                 )
-        t += p["seconds"]
+        t += p["seconds"] + p.get("quiet_after", 0)
     schedule.sort(key=lambda item: item[0])
     log(f"night: {len(schedule):,} requests over {t:.0f} s: "
         + ", ".join(f"{p['phase']} {p['seconds']} s at {p['check_in']}+{p['vote']}/s" for p in phases))  # fmt: skip
@@ -800,9 +861,8 @@ def run_night(port: int, phases: list[dict], pools: dict[str, Pool]) -> dict:
                 pools[stream], dict(statuses), Counter(r[5] for r in mine if r[4] == 302 and r[5])
             )
             lat = [r[3] * 1000 for r in mine if r[4]]
-            late = max((r[2] + r[3] for r in mine if r[4]), default=0) - sum(
-                q["seconds"] for q in phases[: phases.index(p)]
-            )  # when, from the phase's start, its last answer arrived
+            # when, from the phase's start, its last answer arrived
+            late = max((r[2] + r[3] for r in mine if r[4]), default=0) - p["starts_s"]
             row[stream + "_result"] = {
                 "sent": len(mine), "answered": sum(statuses.values()),
                 "accepted": cls["accepted"], "refused": cls["refused"], "other": cls["other"],
@@ -978,7 +1038,7 @@ def markdown(result: dict) -> str:
     d = result["direct"]
     lines += [
         "",
-        "## In-process, no HTTP (the service call alone, its own transaction, server idle)",
+        "## In-process, no HTTP, one at a time (before the server starts)",
         "",
         "| service | runs | p50 ms | p95 ms | max ms |",
         "|---|---:|---:|---:|---:|",
@@ -988,6 +1048,17 @@ def markdown(result: dict) -> str:
                        ("cast_vote_secret", "`services.cast_vote`, secret ballot")):  # fmt: skip
         if key in d:
             lines.append(f"| {label} | {d[key]['runs']} | {d[key]['p50_ms']} | {d[key]['p95_ms']} | {d[key]['max_ms']} |")  # fmt: skip
+    dr = result.get("direct_requests", {})
+    for key, label in (("html_check_in", "whole HTML check-in POST (test client: middleware, session, view, service)"),
+                       ("html_vote_open", "whole HTML vote POST, open ballot (same)"),
+                       ("floor", "signed-in floor `/healthz` with a session (same)")):  # fmt: skip
+        if key in dr:
+            sql = (
+                f"; SQL {dr[key]['sql_ms_per_request']} ms of it"
+                if "sql_ms_per_request" in dr[key]
+                else ""
+            )
+            lines.append(f"| {label}{sql} | {dr[key]['runs']} | {dr[key]['p50_ms']} | {dr[key]['p95_ms']} | {dr[key]['max_ms']} |")  # fmt: skip
     n = result.get("night")
     if n:
         lines += [
@@ -999,7 +1070,8 @@ def markdown(result: dict) -> str:
             f"its scheduled time over ≤ {NIGHT_CONNECTIONS} keep-alive connections; latency is "
             f"counted from the scheduled time (queueing in the generator included); a phone "
             f"gives up {NIGHT_TIMEOUT_S} s after its scheduled time, sent or not. p50–max are of "
-            f"the answered requests. Votes: one open and one secret motion per meeting. "
+            f"the answered requests. After the 0.8x-capacity minute, {NIGHT_TIMEOUT_S + 2} s without "
+            f"arrivals. Votes: one open and one secret motion per meeting. "
             f"{n['requests']:,} requests in {n['wall_s']} s (the generator used "
             f"{n['generator_cpu_s']} s of CPU); CPU busy before: {n['cpu_busy_before']:.0%}; "
             f"capacity taken from wrk above (HTML forms): {n['capacity_rps']:.0f} req/s.",
@@ -1040,7 +1112,35 @@ def markdown(result: dict) -> str:
             f"Requests left unanswered at the bound: {n['unfinished']}; members sent twice "
             f"because the night outran its prepared lines: {n['repeats']}.",
         ]
+    statuses: Counter = Counter()
+    for p in result["pools"]:
+        for ld in p["loads"]:
+            statuses.update({k: v for k, v in ld["statuses"].items()})
+    for p in (n or {}).get("phases", []):
+        for stream in ("check_in", "vote"):
+            statuses.update(p[stream + "_result"]["statuses"])
+    shed = sum(v for k, v in statuses.items() if k in ("429", "503"))
+    five = sum(v for k, v in statuses.items() if k.startswith("5") and k != "503")
     lines += [
+        "",
+        "## Reading",
+        "",
+        f"- P4 (≥ 0.25 H): best endpoint {max(p['loads'][-1]['rps'] for p in result['pools']) / h['rps']:.3f} H; "
+        f"the signed-in floor alone is {result['floor']['rps'] / h['rps']:.2f} H.",
+        f"- Overload answers over the whole run: {shed} × 429/503, {five} × 5xx (of "
+        f"{sum(statuses.values()):,} answers). The server sheds nothing: excess requests wait "
+        "(granian backpressure = threads, then the listen backlog) until the phone gives up.",
+    ]
+    if n:
+        ci, vt = n["verify"]["check_in"], n["verify"]["votes_total"]
+        lines.append(
+            f"- The night: {ci['checked_in'] - ci['accepted_answers']:,} check-ins and "
+            f"{vt['rows'] - vt['accepted_answers']:,} votes were recorded although the phone had "
+            "timed out (it will see “already voted” if it tries again, never a second vote)."
+        )
+    lines += [
+        f"- DB connections: most seen {result['max_db_connections']} (≤ workers × threads = "
+        f"{env['workers'] * env['threads']}: P1).",
         "",
         f"Server log: {result['server_log']['tracebacks']} tracebacks in "
         f"{result['server_log']['lines']} lines. Raw figures: `{result['json']}` (not committed).",
@@ -1115,6 +1215,9 @@ def main() -> int:
         )
         t0 = time.perf_counter()
         result["direct"] = direct_timings(prep)
+        result["direct_requests"] = direct_requests(
+            prep, creds, personas.get(username="bench_member")
+        )
         for pool in pools:
             ballots = [pool.ballot, pool.ballot] if pool.action == "vote" else []
             prepare_pool(prep, creds, pool, POOL, ballots)
