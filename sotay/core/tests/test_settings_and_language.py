@@ -55,3 +55,15 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
         timeout=120,
     )
     assert result.returncode != 0 and "SOTAY_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_phone_set_to_english_still_gets_vietnamese_until_the_member_chooses(world, login):
+    client = login(world.member)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page and "Trang chủ" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'lang="en"' in page and ">Home<" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # not a language of the site
+    assert 'lang="vi"' in client.get("/").content.decode()
