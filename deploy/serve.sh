@@ -7,6 +7,10 @@
 #   SOTAY_WEB_THREADS     request threads per worker (default 8)
 #   SOTAY_WEB_BACKPRESSURE  requests admitted per worker at once (default = threads)
 #   SOTAY_DB_CONN_BUDGET  optional: refuse to start when workers x threads exceeds it
+#   SOTAY_WEB_THREAD_IDLE seconds an idle request thread is kept (default 600, granian's
+#                         maximum; its default of 30 s replaced idle threads after quiet
+#                         spells, and the bench then saw 33 PostgreSQL connections for
+#                         16 threads: a replaced thread's connection lingers until collected)
 #
 # Connection cap. Every request thread keeps ONE persistent PostgreSQL connection
 # (SOTAY_DB_CONN_MAX_AGE, 60 s in production). granian's own WSGI default is
@@ -47,6 +51,7 @@ exec "$GRANIAN" \
     --interface wsgi \
     --workers "$WORKERS" \
     --blocking-threads "$THREADS" \
+    --blocking-threads-idle-timeout "${SOTAY_WEB_THREAD_IDLE:-600}" \
     --backpressure "$BACKPRESSURE" \
     --no-ws \
     --respawn-failed-workers \
