@@ -53,7 +53,7 @@ from sotay.learning.schemas import (
     SubmitIn,
     TextLessonIn,
 )
-from sotay.organizations.models import Organization
+from sotay.organizations.access import get_organization_or_404
 
 router = Router(tags=["Học tập"], auth=TokenAuth())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}  # fmt: skip
@@ -421,9 +421,7 @@ def report(request, pk: int, org: int | None = None):
 @router.post("/learning/programmes", response={201: Created, **ERRORS})
 def create_programme(request, payload: ProgrammeIn):
     user = _user(request)
-    org = Organization.objects.filter(pk=payload.organization_id).first()
-    if org is None:
-        raise Http404("Không tìm thấy tổ chức.")
+    org = get_organization_or_404(payload.organization_id)
     programme = services.create_programme(
         actor=user, organization=org, title=payload.title, summary=payload.summary,
         audience_level=payload.audience_level, opens_on=payload.opens_on, closes_on=payload.closes_on,

@@ -73,7 +73,7 @@ from sotay.meetings.schemas import (
     VoteIn,
 )
 from sotay.members.models import Member
-from sotay.organizations.models import Organization
+from sotay.organizations.access import get_organization_or_404
 
 router = Router(tags=["Sinh hoạt chi bộ"], auth=TokenAuth())
 
@@ -199,9 +199,7 @@ def meeting_list(request: HttpRequest, when: str = "upcoming", page: int = 1, pe
 def meeting_schedule(request: HttpRequest, payload: ScheduleIn):
     """A draft meeting (meetings.manage over the organisation)."""
     require_active(request)
-    org = Organization.objects.filter(pk=payload.organization_id).first()
-    if org is None:
-        raise Http404("Không tìm thấy tổ chức.")
+    org = get_organization_or_404(payload.organization_id)
     meeting = services.schedule_meeting(
         user=request.user,
         organization=org,
@@ -626,9 +624,7 @@ def pattern(request: HttpRequest, payload: PatternIn):
     """Set the monthly pattern and draft the next `months` meetings (months that
     already have a meeting of the kind are skipped)."""
     require_active(request)
-    org = Organization.objects.filter(pk=payload.organization_id).first()
-    if org is None:
-        raise Http404("Không tìm thấy tổ chức.")
+    org = get_organization_or_404(payload.organization_id)
     saved = planning.save_pattern(
         user=request.user,
         organization=org,
@@ -650,9 +646,7 @@ def pattern(request: HttpRequest, payload: PatternIn):
 def liaison_assign(request: HttpRequest, payload: LiaisonIn):
     """Name the superior committee member who follows a branch (organizations.manage)."""
     require_active(request)
-    org = Organization.objects.filter(pk=payload.organization_id).first()
-    if org is None:
-        raise Http404("Không tìm thấy tổ chức.")
+    org = get_organization_or_404(payload.organization_id)
     member = _member(payload.member_id, "member")
     liaison = planning.assign_liaison(
         user=request.user,

@@ -23,3 +23,12 @@ def find_organization_by_code(user, code: str, action: str = ORG_VIEW) -> Organi
     if org is None or not can(user, action, org):
         return None
     return org
+
+
+def get_organization_or_404(pk) -> Organization:
+    """The organisation a write names (by id), or 404 when there is none; whether the
+    user may write there is the service's permission check (403)."""
+    org = Organization.objects.filter(pk=pk).first()
+    if org is None:
+        raise Http404("Không tìm thấy tổ chức.")
+    return org
