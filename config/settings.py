@@ -200,7 +200,25 @@ STORAGES = {
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "sotay.core.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Entries every signed-in request reads, kept in each process and dropped by
+            # Redis' own invalidation messages (sotay/core/redis_cache.py).
+            "OPTIONS": {
+                "NEAR_PREFIXES": (
+                    [
+                        "django.contrib.sessions.cached_db",
+                        "epoch:",
+                        "session-user:",
+                        "grants:",
+                        "unread:",
+                    ]
+                    if env_bool("SOTAY_NEAR_CACHE", True)
+                    else []
+                ),
+            },
+        }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
