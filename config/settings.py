@@ -213,6 +213,7 @@ if REDIS_URL:
                         "session-user:",
                         "grants:",
                         "unread:",
+                        "learning-home:",
                     ]
                     if env_bool("SOTAY_NEAR_CACHE", True)
                     else []

@@ -175,6 +175,12 @@ def invalidate_all() -> None:
     namespace = f"grants:{timezone.localdate().isoformat()}"
     transaction.on_commit(lambda: bump(namespace))
     forget_all_session_users()  # the cached session user holds the member's status and path
+    from sotay.news import feed_cache
+
+    feed_cache.bump()  # a moved or renamed organisation changes what feeds show
+    from sotay.learning.queries import programmes_changed
+
+    programmes_changed()  # a seat decides whether committee-only programmes are due
 
 
 def forget(user) -> None:

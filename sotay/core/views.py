@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sotay.news import feed
+from sotay.news import feed, feed_cache
 
 
 @require_GET
@@ -19,24 +19,23 @@ def home(request):
         return render(
             request, "news/_feed_items.html", {"items": items, "next_cursor": next_cursor}
         )
-    if cursor is not None:
-        head = []
-        items, next_cursor = feed.stream(user, cursor)
-    else:
-        head, items, next_cursor = feed.first_page(user)
     member = user.member if user.member_id else None  # loaded with the user (backends.py)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "member": member,
-            "organization": member.organization if member else None,
-            "head": head,
-            "items": items,
-            "next_cursor": next_cursor,
-            "later_page": cursor is not None,
-        },
-    )
+    context = {
+        "member": member,
+        "organization": member.organization if member else None,
+        "later_page": cursor is not None,
+    }
+    shared = feed_cache.first_page(user) if cursor is None else None
+    if shared is not None:
+        # The scope's rendered first page with this reader's marks (one statement).
+        context["head_html"], context["items_html"], context["more_html"] = shared
+        context["prerendered"] = True
+    elif cursor is not None:
+        context["head"] = []
+        context["items"], context["next_cursor"] = feed.stream(user, cursor)
+    else:
+        context["head"], context["items"], context["next_cursor"] = feed.first_page(user)
+    return render(request, "core/home.html", context)
 
 
 SECTIONS = {

@@ -115,6 +115,9 @@ def refresh(programme: Programme, member, quiz=None) -> ProgrammeProgress:
             ProgrammeProgress.objects.filter(programme=programme, member_id=member.pk).update(
                 **values
             )
+    from sotay.learning.queries import forget_home
+
+    forget_home(member.pk)
     return standing
 
 

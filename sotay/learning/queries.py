@@ -13,6 +13,7 @@ committee-only programme the member holds a committee seat (`is_committee`).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,6 +27,7 @@ from sotay.accounts.permissions import (
     is_superadmin,
     scope_q,
 )
+from sotay.core.cache import bump, cached_for_user, forget_user
 from sotay.documents.models import AudienceLevel
 from sotay.documents.queries import ancestors_or_self
 from sotay.learning.models import (
@@ -112,17 +114,44 @@ def assigned_programmes(user) -> QuerySet[Programme]:
     )
 
 
+HOME_NAMESPACE = "learning-home"
+
+
+def home_namespace() -> str:
+    """Cache namespace of the home block: "closes on or after today" turns at midnight."""
+    return f"{HOME_NAMESPACE}:{timezone.localdate().isoformat()}"
+
+
 def home_programmes(user, limit: int = 3) -> list[Programme]:
     """The home feed's "Chuyên đề cần học" block: assigned, still open and not yet
-    completed, nearest deadline first. One SQL statement (none without a member record)."""
-    if study_member(user) is None:
+    completed, nearest deadline first. One SQL statement (none without a member record);
+    with the shared cache, none while the member's standing and the programmes are
+    unchanged (progress.refresh forgets the member's entry, a programme change or a
+    seat change bumps every entry)."""
+    member = study_member(user)
+    if member is None:
         return []
-    return list(
-        assigned_programmes(user)
-        .filter(closes_on__gte=timezone.localdate())
-        .exclude(standing=ProgressStatus.COMPLETED)
-        .only("pk", "title", "closes_on", "opens_on")[:limit]
+    return cached_for_user(
+        home_namespace(),
+        member.pk,
+        lambda: list(
+            assigned_programmes(user)
+            .filter(closes_on__gte=timezone.localdate())
+            .exclude(standing=ProgressStatus.COMPLETED)
+            .only("pk", "title", "closes_on", "opens_on")[:limit]
+        ),
     )
+
+
+def forget_home(member_id: int) -> None:
+    """The member's standing changed: their block is recomputed after the commit."""
+    transaction.on_commit(lambda: forget_user(home_namespace(), member_id))
+
+
+def programmes_changed(**kwargs) -> None:
+    """A programme was saved or deleted (signal), or seats changed: every block is stale."""
+    namespace = home_namespace()
+    transaction.on_commit(lambda: bump(namespace))
 
 
 def assigned_members(programme: Programme, path: str | None = None) -> QuerySet[Member]:

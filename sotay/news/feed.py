@@ -236,11 +236,16 @@ def _item(row) -> FeedItem:
 def stream(user, cursor=None, size: int = PAGE) -> tuple[list[FeedItem], str | None]:
     """One page of the stream after `cursor` and the cursor of the next page (None at
     the end). One SQL statement."""
-    scope = Scope.of(user)
+    return stream_for(Scope.of(user), user.pk, cursor, size)
+
+
+def stream_for(scope: Scope, user_id: int, cursor=None, size: int = PAGE):
+    """`stream` for a scope; unread marks are `user_id`'s (0: nobody's reads, every
+    item unread — the shared first page of feed_cache)."""
     if not scope.paths:
         return [], None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql, args = _stream_sql(scope, user.pk, now, cursor, size + 1)
+    sql, args = _stream_sql(scope, user_id, now, cursor, size + 1)
     with connection.cursor() as cur:
         cur.execute(sql, args)
         rows = cur.fetchall()
@@ -282,7 +287,12 @@ def _doc_scope_sql(scope: Scope) -> tuple[str, list]:
 def top(user) -> list[FeedItem]:
     """Pinned posts (newest first), then required documents not read yet (soonest due
     first). One SQL statement."""
-    scope = Scope.of(user)
+    return top_for(Scope.of(user), user.pk)
+
+
+def top_for(scope: Scope, user_id: int, required: int = TOP_REQUIRED) -> list[FeedItem]:
+    """`top` for a scope; with `user_id` 0 nobody's reads are excluded, so the required
+    list is every candidate (feed_cache filters it per reader)."""
     if not scope.paths:
         return []
     paths = sorted(scope.paths)
@@ -290,7 +300,7 @@ def top(user) -> list[FeedItem]:
     doc_scope, doc_args = _doc_scope_sql(scope)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = _TOP.format(paths=marks, doc_scope=doc_scope)
-    args = [user.pk, now, *paths, TOP_PINNED, *paths, *doc_args, user.pk, TOP_REQUIRED]
+    args = [user_id, now, *paths, TOP_PINNED, *paths, *doc_args, user_id, required]
     with connection.cursor() as cur:
         cur.execute(sql, args)
         rows = cur.fetchall()

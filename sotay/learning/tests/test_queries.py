@@ -38,6 +38,32 @@ def test_the_home_page_shows_the_block_and_drops_completed_programmes(world, log
     )
 
 
+def test_with_the_shared_cache_the_block_is_kept_until_the_standing_or_a_programme_changes(
+    world, login, programme, settings, django_capture_on_commit_callbacks
+):
+    settings.SOTAY_SHARED_CACHE = True
+    user = world.member
+    grants_for(user)
+    assert [p.title for p in home_programmes(user)] == ["Học tập Nghị quyết 57-NQ/TW"]
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.title for p in home_programmes(user)] == ["Học tập Nghị quyết 57-NQ/TW"]
+    assert len(queries) == 0
+    # A new programme (signal) reaches the block after its commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        build_programme(world, title="Chuyên đề hai", quiz=False)
+    assert {p.title for p in home_programmes(user)} == {
+        "Học tập Nghị quyết 57-NQ/TW",
+        "Chuyên đề hai",
+    }
+    # Completing one (progress.refresh) drops it from this member's block only.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_offline_study(actor=world.secretary, programme=programme,
+                                      member=user.member, studied_on=timezone.localdate(),
+                                      paper_score="90")  # fmt: skip
+    assert [p.title for p in home_programmes(user)] == ["Chuyên đề hai"]
+    assert "Học tập Nghị quyết 57-NQ/TW" in {p.title for p in home_programmes(world.probationary)}
+
+
 def test_committee_only_programmes_are_assigned_to_committee_members_only(world):
     from sotay.documents.models import AudienceLevel
 

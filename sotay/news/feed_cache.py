@@ -1,0 +1,170 @@
+"""The home feed's first page, built once per audience scope and shared (P2).
+
+Members of one branch (and everyone with the same seats) read the same pinned posts,
+required documents and stream. So the first page is computed and rendered once per
+*scope* (the set of audience paths and whether committee-only documents count), with
+every item rendered twice — unread and read — and kept in the shared cache. A reader's
+page is then assembled from those pieces with ONE SQL statement of their own: which of
+the page's items they have read (their unread marks, and which required documents
+still belong on top).
+
+The entry's key holds
+    the feed epoch   bumped after any commit that changes what a feed can show
+                     (documents, posts, required reading, organisations: the signals in
+                     news.apps; a tree move through permissions.invalidate_all), read
+                     from the near cache at no cost;
+    a minute slot    scheduled posts appear on their minute without any write;
+    the day          "overdue" marks turn at midnight;
+    the language     the pieces are rendered text.
+Only with a shared cache (Redis, `SOTAY_SHARED_CACHE`): with per-process memory caches
+one process would not see another's epoch, so the page is computed every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from sotay.news import feed
+
+EPOCH_KEY = "epoch:feed"
+SLOT_SECONDS = 60
+# Required documents kept per scope: a reader who has read some still gets TOP_REQUIRED.
+REQUIRED_CANDIDATES = 40
+
+
+@dataclass
+class Piece:
+    kind: str
+    id: int
+    unread: str
+    read: str
+
+    def html(self, read: set[tuple[str, int]]) -> SafeString:
+        return mark_safe(self.read if (self.kind, self.id) in read else self.unread)  # noqa: S308 - rendered by our templates
+
+
+@dataclass
+class ScopePage:
+    pinned: list[Piece]
+    required: list[Piece]
+    stream: list[Piece]
+    more: str  # the "Xem thêm" link (empty at the end)
+
+
+def enabled() -> bool:
+    return bool(settings.SOTAY_SHARED_CACHE)
+
+
+def bump() -> None:
+    """Every scope's page is stale once the current transaction commits."""
+    if not enabled():
+        return
+
+    def _bump():
+        try:
+            cache.incr(EPOCH_KEY)
+        except ValueError:
+            cache.set(EPOCH_KEY, 2, timeout=None)
+
+    transaction.on_commit(_bump)
+
+
+def _epoch() -> int:
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, 1, timeout=None)
+        epoch = cache.get(EPOCH_KEY, 1)
+    return epoch
+
+
+def _key(scope: feed.Scope) -> str:
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a secret
+        repr(sorted(scope.paths.items())).encode()
+    ).hexdigest()
+    slot = int(time.time()) // SLOT_SECONDS
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return f"feedpage:{_epoch()}:{slot}:{timezone.localdate().isoformat()}:{lang}:{digest}"
+
+
+def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
+    pieces = []
+    for item in items:
+        item.unread = True
+        unread = render_to_string("news/_feed_item.html", {"item": item})
+        item.unread = False
+        read = render_to_string("news/_feed_item.html", {"item": item})
+        pieces.append(Piece(item.kind, item.id, unread, read))
+    return pieces
+
+
+def _build(scope: feed.Scope) -> ScopePage:
+    # user 0 is nobody: no read is excluded, every item comes out unread.
+    head = feed.top_for(scope, 0, required=REQUIRED_CANDIDATES)
+    items, cursor = feed.stream_for(scope, 0)
+    return ScopePage(
+        pinned=_pieces([i for i in head if i.is_post]),
+        required=_pieces([i for i in head if not i.is_post]),
+        stream=_pieces(items),
+        more=render_to_string("news/_feed_more.html", {"next_cursor": cursor}),
+    )
+
+
+def _read_by(user_id: int, page: ScopePage) -> set[tuple[str, int]]:
+    """Which of the page's items the reader has opened: one statement."""
+    pieces = page.pinned + page.required + page.stream
+    docs = sorted({p.id for p in pieces if p.kind == feed.DOC})
+    posts = sorted({p.id for p in pieces if p.kind == feed.POST})
+    parts, args = [], []
+    if docs:
+        marks = ", ".join(["%s"] * len(docs))
+        parts.append(
+            "SELECT 'd', document_id FROM documents_documentread "  # noqa: S608 - placeholders only
+            f"WHERE user_id = %s AND document_id IN ({marks})"
+        )
+        args += [user_id, *docs]
+    if posts:
+        marks = ", ".join(["%s"] * len(posts))
+        parts.append(
+            "SELECT 'n', post_id FROM news_postread "  # noqa: S608 - placeholders only
+            f"WHERE user_id = %s AND post_id IN ({marks})"
+        )
+        args += [user_id, *posts]
+    if not parts:
+        return set()
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), args)
+        return {(kind, int(pk)) for kind, pk in cur.fetchall()}
+
+
+def first_page(user) -> tuple[list[SafeString], list[SafeString], SafeString] | None:
+    """The reader's top block and first stream page as rendered items, and the "more"
+    link; None without a shared cache (the caller renders feed.first_page itself)."""
+    if not enabled():
+        return None
+    scope = feed.Scope.of(user)
+    if not scope.paths:
+        return [], [], mark_safe("")
+    key = _key(scope)
+    page = cache.get(key)
+    if page is None:
+        page = _build(scope)
+        cache.set(key, page, SLOT_SECONDS * 2)
+    read = _read_by(user.pk, page)
+    required = [p for p in page.required if (p.kind, p.id) not in read][: feed.TOP_REQUIRED]
+    head = page.pinned + required
+    shown = {(p.kind, p.id) for p in head}
+    stream = [p for p in page.stream if (p.kind, p.id) not in shown]
+    return (
+        [p.html(read) for p in head],
+        [p.html(read) for p in stream],
+        mark_safe(page.more),  # noqa: S308 - rendered by our template
+    )
