@@ -212,12 +212,21 @@ def fetch_status(base: str, path: str, cookie: str | None, htmx: bool) -> int:
         return e.code
 
 
-def run_wrk(base: str, paths: list[str], cookie: str | None, htmx: bool, seconds: int) -> dict:
+def run_wrk(
+    base: str, paths: list[str], cookie: str | list[str] | None, htmx: bool, seconds: int
+) -> dict:
+    """`cookie`: one session for every request, or a list: each request the next one."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(paths) + "\n")
         paths_file = f.name
+    cookies_file = ""
+    if isinstance(cookie, list):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("\n".join(cookie) + "\n")
+            cookies_file = f.name
+        cookie = None
     env = dict(os.environ, BENCH_PATHS_FILE=paths_file, BENCH_COOKIE=cookie or "",
-               BENCH_HX="1" if htmx else "0")  # fmt: skip
+               BENCH_COOKIES_FILE=cookies_file, BENCH_HX="1" if htmx else "0")  # fmt: skip
     cmd = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
            "-s", str(BENCH / "wrk.lua"), base]  # fmt: skip
     try:
@@ -226,6 +235,8 @@ def run_wrk(base: str, paths: list[str], cookie: str | None, htmx: bool, seconds
         )
     finally:
         os.unlink(paths_file)
+        if cookies_file:
+            os.unlink(cookies_file)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
     if line is None:
         raise SystemExit(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
@@ -597,6 +608,29 @@ DOC_SEARCH_SELECTIVE = [
 DOC_SEARCH_COMMON = ["dang", "chi bo", "phat trien", "kinh te xa hoi", "to chuc"]  # fmt: skip
 
 
+MANY = "members×500"
+MANY_MEMBERS = 500
+
+
+def many_members(n: int) -> list:
+    """`n` active member accounts, each from a different branch (a fixed random pick): the
+    home feed when members open the app one after another, not one member reloading."""
+    from django.db import connection
+
+    from sotay.accounts.models import User
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id FROM (SELECT DISTINCT ON (m.organization_id) u.id, m.organization_id "
+            "FROM accounts_user u JOIN members_member m ON m.id = u.member_id "
+            "WHERE u.status = 'active' AND u.username NOT LIKE 'bench%%' "
+            "ORDER BY m.organization_id, u.id) x ORDER BY md5(organization_id::text) LIMIT %s",
+            [n],
+        )
+        ids = [r[0] for r in cur.fetchall()]
+    return list(User.objects.filter(pk__in=ids))
+
+
 def content_targets(ctx: dict) -> list[Target]:
     """P2 home feed (first page, and later pages as htmx fragments), P3 document and
     member detail, P6 document search over HTTP. The cursors and documents are read
@@ -628,6 +662,8 @@ def content_targets(ctx: dict) -> list[Target]:
     return [
         Target("feed_member", "P2 home feed, branch member (first page)", "bench_member", ["/"]),
         Target("feed_commune", "P2 home feed, commune committee member", "bench_commune", ["/"]),
+        Target("feed_many", f"P2 home feed, each request the next of {MANY_MEMBERS} members "
+               f"of {MANY_MEMBERS} branches", MANY, ["/"]),
         Target("feed_scroll", f"P2 feed pages 2-{len(cursors) + 1} (htmx)", "bench_member",
                ["/?" + urllib.parse.urlencode({"sau": c}) for c in cursors], htmx=True),
         Target("document_detail", f"P3 document reader ({len(doc_ids)} documents)",
@@ -820,9 +856,18 @@ def main() -> int:
     ctx = bench_context()
     queries = search_queries()
     targets = build_targets(args.scenario, ctx, queries)
-    cookies = {name: session_cookie(user) for name, user in ctx["users"].items()}
+    cookies: dict[str, str | list[str]] = {
+        name: session_cookie(user) for name, user in ctx["users"].items()
+    }
+    if any(t.persona == MANY for t in targets):
+        log(f"sessions for {MANY_MEMBERS} members of {MANY_MEMBERS} branches")
+        cookies[MANY] = [session_cookie(user) for user in many_members(MANY_MEMBERS)]
+
+    def first(cookie):
+        return cookie[0] if isinstance(cookie, list) else cookie
+
     for t in targets:
-        t.queries_per_request, t.status_check = count_queries(t, cookies[t.persona])
+        t.queries_per_request, t.status_check = count_queries(t, first(cookies[t.persona]))
         log(f"{t.key}: {t.queries_per_request} SQL queries/request, status {t.status_check}")
 
     direct: dict = {}
@@ -878,7 +923,7 @@ def main() -> int:
         h_start = measure(["/healthz"], None, False)
         log(f"H (start): {h_start['rps']:.0f} req/s")
         for t in targets:
-            status = fetch_status(server.base, t.paths[0], cookies[t.persona], t.htmx)
+            status = fetch_status(server.base, t.paths[0], first(cookies[t.persona]), t.htmx)
             if status != 200:
                 log(f"WARNING {t.key}: first request answered {status}")
             t.load = measure(t.paths, cookies[t.persona], t.htmx)

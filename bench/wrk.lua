@@ -2,6 +2,8 @@
 --   BENCH_PATHS_FILE  file with one request path per line, requested round-robin
 --                     (each wrk thread starts at a different offset)
 --   BENCH_COOKIE      Cookie header value (the persona's session), optional
+--   BENCH_COOKIES_FILE  file with one Cookie header value per line: each request takes
+--                     the next one (many members, each with their own session)
 --   BENCH_HX          "1" adds "HX-Request: true" (htmx fragment requests)
 -- done() prints one line "BENCHJSON {...}" with counts and latency percentiles (µs).
 -- Statuses outside 2xx are counted here: wrk itself treats 3xx (a redirect to the
@@ -29,10 +31,25 @@ function init(args)
   local cookie = os.getenv("BENCH_COOKIE")
   if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
   if os.getenv("BENCH_HX") == "1" then wrk.headers["HX-Request"] = "true" end
+  cookies = {}
+  local cfile = os.getenv("BENCH_COOKIES_FILE")
+  if cfile and cfile ~= "" then
+    for line in io.lines(cfile) do
+      if line ~= "" then table.insert(cookies, line) end
+    end
+  end
+  cidx = ((tid or 1) - 1) * math.floor(#cookies / 2 + 1)
 end
 
 function request()
   idx = idx % #paths + 1
+  if #cookies > 0 then
+    cidx = cidx % #cookies + 1
+    local headers = {}
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    headers["Cookie"] = cookies[cidx]
+    return wrk.format("GET", paths[idx], headers)
+  end
   return wrk.format("GET", paths[idx])
 end
 
