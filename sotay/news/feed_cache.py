@@ -9,10 +9,12 @@ the page's items they have read (their unread marks, and which required document
 still belong on top).
 
 The entry's key holds
-    the feed epoch   bumped after any commit that changes what a feed can show
-                     (documents, posts, required reading, organisations: the signals in
-                     news.apps; a tree move through permissions.invalidate_all), read
-                     from the near cache at no cost;
+    the epochs       one per audience path the scope reads, bumped after any commit
+                     that changes a document, post or required reading addressed there,
+                     and a global one for organisations (the signals in news.apps; a
+                     tree move through permissions.invalidate_all); read from the near
+                     cache at no cost. A branch's resolution thus invalidates that
+                     branch's page only, a city document every page below the city;
     a minute slot    scheduled posts appear on their minute without any write;
     the day          "overdue" marks turn at midnight;
     the language     the pieces are rendered text.
@@ -64,26 +66,30 @@ def enabled() -> bool:
     return bool(settings.SOTAY_SHARED_CACHE)
 
 
-def bump() -> None:
-    """Every scope's page is stale once the current transaction commits."""
+def _incr(key: str) -> None:
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between the two calls
+        cache.set(key, 1, timeout=None)
+
+
+def bump(path: str | None = None) -> None:
+    """Once the current transaction commits, the pages of every scope that reads `path`
+    (an audience path: the readers at and below it) are stale; without a path, every
+    scope's page (an organisation renamed or moved)."""
     if not enabled():
         return
-
-    def _bump():
-        try:
-            cache.incr(EPOCH_KEY)
-        except ValueError:
-            cache.set(EPOCH_KEY, 2, timeout=None)
-
-    transaction.on_commit(_bump)
+    key = EPOCH_KEY if path is None else f"{EPOCH_KEY}:{path}"
+    transaction.on_commit(lambda: _incr(key))
 
 
-def _epoch() -> int:
-    epoch = cache.get(EPOCH_KEY)
-    if epoch is None:
-        cache.add(EPOCH_KEY, 1, timeout=None)
-        epoch = cache.get(EPOCH_KEY, 1)
-    return epoch
+def _epochs(scope: feed.Scope) -> str:
+    """The global epoch and the epoch of each path the scope reads: one near-cache read
+    (the epochs are kept in every process, see core.redis_cache)."""
+    keys = [EPOCH_KEY, *(f"{EPOCH_KEY}:{p}" for p in sorted(scope.paths))]
+    found = cache.get_many(keys)
+    return ".".join(str(found.get(k, 0)) for k in keys)
 
 
 def _key(scope: feed.Scope) -> str:
@@ -92,7 +98,8 @@ def _key(scope: feed.Scope) -> str:
     ).hexdigest()
     slot = int(time.time()) // SLOT_SECONDS
     lang = translation.get_language() or settings.LANGUAGE_CODE
-    return f"feedpage:{_epoch()}:{slot}:{timezone.localdate().isoformat()}:{lang}:{digest}"
+    day = timezone.localdate().isoformat()
+    return f"feedpage:{digest}:{_epochs(scope)}:{slot}:{day}:{lang}"
 
 
 def _pieces(items: list[feed.FeedItem]) -> list[Piece]:

@@ -152,6 +152,25 @@ def test_publishing_shows_on_the_next_page_after_the_commit(
     assert "Tin vừa đăng" not in page(client, world.member)[1]
 
 
+def test_a_change_rebuilds_only_the_pages_of_the_scopes_that_read_it(
+    world, content, client, shared, builds, django_capture_on_commit_callbacks
+):
+    page(client, world.member)  # branch B1
+    page(client, world.outsider)  # branch B2
+    assert len(builds) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        make_document(world, world.sibling, title="Kế hoạch riêng chi bộ 2")
+    page(client, world.member)
+    assert len(builds) == 2  # B2's document leaves B1's page as it was
+    assert page(client, world.outsider)[1][0] == "Kế hoạch riêng chi bộ 2"
+    assert len(builds) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        make_document(world, world.commune, title="Văn bản của phường")
+    assert page(client, world.member)[1][0] == "Văn bản của phường"
+    assert page(client, world.outsider)[1][0] == "Văn bản của phường"
+    assert len(builds) == 5  # the commune's document: both branches below it
+
+
 def test_without_the_commit_the_shared_page_is_kept(world, content, client, shared):
     """The epoch moves on commit only: a page built inside an uncommitted change
     cannot be cached under the new epoch (nothing here commits, so it stays)."""
