@@ -41,6 +41,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 log = logging.getLogger(__name__)
 
 INVALIDATE_CHANNEL = "__redis__:invalidate"
+UNKNOWN = object()  # NearCache.lookup: no copy here
 
 
 class ReusingClient(RedisCacheClient):
@@ -155,21 +156,24 @@ class NearCache:
     def generation(self) -> int:
         return self._generation
 
-    def lookup(self, key: str) -> bytes | None:
+    def lookup(self, key: str):
+        """The copy of `key`: its bytes, None when Redis had no such key (broadcast
+        tracking reports the key's creation too, so absence can be kept), or UNKNOWN."""
         if not self._live:
-            return None
+            return UNKNOWN
         with self._lock:
             found = self._data.get(key)
             if found is None or found[1] < time.monotonic():
                 self.misses += 1
-                return None
+                return UNKNOWN
             self._data.move_to_end(key)
             self.hits += 1
             return found[0]
 
-    def store(self, key: str, raw: bytes, generation: int) -> None:
-        """Keep `raw`, read from Redis after `generation()` returned `generation`, unless
-        an invalidation arrived in between (the read may predate the change)."""
+    def store(self, key: str, raw: bytes | None, generation: int) -> None:
+        """Keep `raw` (None: no such key), read from Redis after `generation()` returned
+        `generation`, unless an invalidation arrived in between (the read may predate
+        the change)."""
         with self._lock:
             if not self._live or self._generation != generation:
                 return
@@ -226,13 +230,11 @@ class RedisCache(DjangoRedisCache):
         if full is None:
             return super().get(key, default, version)
         raw = self._near.lookup(full)
-        if raw is None:
+        if raw is UNKNOWN:
             generation = self._near.generation()
             raw = self._cache.get_client(full).get(full)
-            if raw is None:
-                return default
             self._near.store(full, raw, generation)
-        return self._cache._serializer.loads(raw)
+        return default if raw is None else self._cache._serializer.loads(raw)
 
     def get_many(self, keys, version=None):
         if self._near is None:
@@ -246,16 +248,16 @@ class RedisCache(DjangoRedisCache):
         found, missing = {}, []
         for full, key in fulls.items():
             raw = self._near.lookup(full)
-            if raw is None:
+            if raw is UNKNOWN:
                 missing.append(full)
-            else:
+            elif raw is not None:
                 found[key] = self._cache._serializer.loads(raw)
         if missing:
             generation = self._near.generation()
             raws = self._cache.get_client(None).mget(missing)
             for full, raw in zip(missing, raws, strict=True):
+                self._near.store(full, raw, generation)
                 if raw is not None:
-                    self._near.store(full, raw, generation)
                     found[fulls[full]] = self._cache._serializer.loads(raw)
         return found
 

@@ -124,7 +124,7 @@ def test_a_read_that_raced_an_invalidation_is_not_kept(raw, prefix):
     generation = near.generation()
     near._invalidate([b"whatever"])  # arrives while the read was in flight
     near.store(prefix + "x", b"stale", generation)
-    assert near.lookup(prefix + "x") is None
+    assert near.lookup(prefix + "x") is redis_cache.UNKNOWN
     near.store(prefix + "x", b"fresh", near.generation())
     assert near.lookup(prefix + "x") == b"fresh"
 
@@ -147,7 +147,8 @@ def test_least_recently_used_entries_are_dropped_beyond_the_limit(raw, prefix):
     near._live = True
     for i in range(5):
         near.store(f"{prefix}{i}", b"v", near.generation())
-    assert [near.lookup(f"{prefix}{i}") for i in range(5)] == [None, None, b"v", b"v", b"v"]
+    unknown = redis_cache.UNKNOWN
+    assert [near.lookup(f"{prefix}{i}") for i in range(5)] == [unknown, unknown, b"v", b"v", b"v"]
 
 
 def test_copies_expire_after_the_ttl(raw, prefix):
@@ -156,4 +157,16 @@ def test_copies_expire_after_the_ttl(raw, prefix):
     near.store(prefix + "k", b"v", near.generation())
     assert near.lookup(prefix + "k") == b"v"
     time.sleep(0.08)
-    assert near.lookup(prefix + "k") is None
+    assert near.lookup(prefix + "k") is redis_cache.UNKNOWN
+
+
+def test_an_absent_key_is_known_absent_until_someone_creates_it(raw, prefix):
+    cache = make_cache(prefix)
+    key = prefix + "epoch"
+    assert cache.get(key) is None
+    hits = cache._near.hits
+    assert cache.get_many([key]) == {}
+    assert cache._near.hits == hits + 1  # the absence came from the copy
+    # Broadcast tracking reports the creation by another client: no stale "absent".
+    raw.set(cache.make_key(key), 7)
+    assert wait_for(lambda: cache.get(key) == 7)
