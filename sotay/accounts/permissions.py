@@ -178,6 +178,9 @@ def invalidate_all() -> None:
     from sotay.news import feed_cache
 
     feed_cache.bump()  # a moved or renamed organisation changes what feeds show
+    from sotay.documents import reader
+
+    reader.bump()  # document paths follow their organisation
     from sotay.learning.queries import programmes_changed
 
     programmes_changed()  # a seat decides whether committee-only programmes are due

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
 from sotay.core.pagination import page_of
 from sotay.core.services import call_service, call_with_message
-from sotay.documents import services
+from sotay.documents import reader, services
 from sotay.documents.access import get_attachment_for_user, get_document_for_user
 from sotay.documents.forms import (
     CENTRAL_BODIES,
@@ -28,7 +28,6 @@ from sotay.documents.forms import (
 from sotay.documents.models import (
     Bookmark,
     DocumentKind,
-    DocumentLink,
     DocumentState,
     LinkRelation,
 )
@@ -43,7 +42,7 @@ from sotay.documents.queries import (
 )
 from sotay.documents.required_views import reading_panel
 from sotay.documents.snippets import annotate_results
-from sotay.documents.text import body_blocks, normalize_symbol
+from sotay.documents.text import normalize_symbol
 from sotay.handbook.queries import search as search_handbook
 from sotay.organizations.access import find_organization_by_code
 from sotay.organizations.models import Organization
@@ -138,53 +137,25 @@ def library(request):
 
 @require_GET
 def detail(request, pk: int):
+    """The reader. The document's shared part comes from documents.reader (cached per
+    document with the shared cache); this reader's part is one statement: the read
+    receipt and the bookmark."""
     user = request.user
-    document = get_document_for_user(user, pk)
-    services.record_read(user=user, document=document)
-    blocks = body_blocks(document.body)
-    toc = [b for b in blocks if b["heading"]]
-    visible = documents_visible_to(user).filter(state=DocumentState.PUBLISHED)
-    # Links both ways in one read; the other end must be readable by this user.
-    links = (
-        DocumentLink.objects.filter(
-            Q(source=document, target__in=visible) | Q(target=document, source__in=visible)
-        )
-        .select_related("source", "target")
-        .defer("source__body", "source__search_text", "target__body", "target__search_text")
-        .order_by("pk")
-    )
-    links = list(links)
-    related = [
-        (link.get_relation_display(), link.target)
-        for link in links
-        if link.source_id == document.pk
-    ]
-    related += [
-        (str(INCOMING_LABELS.get(link.relation, link.get_relation_display())), link.source)
-        for link in links
-        if link.target_id == document.pk and link.source_id != document.pk
-    ]
-    if not related and document.tags:
-        # No declared link: suggest the newest documents sharing the first tag.
-        first = document.tag_list[0]
-        related = [
-            (gettext("Cùng chủ đề"), d)
-            for d in visible.filter(tags__icontains=first)
-            .exclude(pk=document.pk)
-            .defer("body", "search_text")
-            .order_by("-published_at")[:3]
-        ]
+    found = reader.entry_for(user, pk)
+    document = found.document
+    bookmarked = reader.open_document(user, document)
+    toc = [b for b in found.blocks if b["heading"]]
     can_edit = can(user, CONTENT_PUBLISH, document.audience_org)
     return render(
         request,
         "documents/document_detail.html",
         {
             "document": document,
-            "blocks": blocks,
+            "blocks": found.blocks,
             "toc": toc if len(toc) >= 3 else [],
-            "attachments": list(document.attachments.order_by("pk")),
-            "bookmarked": Bookmark.objects.filter(user=user, document=document).exists(),
-            "related": related,
+            "attachments": found.attachments,
+            "bookmarked": bookmarked,
+            "related": reader.related(user, found, INCOMING_LABELS),
             "can_edit": can_edit,
             "withdraw_form": WithdrawForm() if can_edit else None,
             "link_form": LinkForm() if can_edit else None,

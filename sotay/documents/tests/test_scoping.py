@@ -3,10 +3,11 @@
 import pytest
 from django.http import Http404
 
+from sotay.core.testing import PERSONAS
 from sotay.documents import services
 from sotay.documents.access import get_document_for_user
-from sotay.documents.models import AudienceLevel
-from sotay.documents.queries import documents_visible_to
+from sotay.documents.models import AudienceLevel, Document
+from sotay.documents.queries import documents_visible_to, may_open
 from sotay.documents.testing import make_document
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,15 @@ def _pk(title):
     from sotay.documents.models import Document
 
     return Document.objects.get(title=title).pk
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_in_memory_rule_is_the_sql_rule_for_every_persona_and_document(library, persona):
+    """The reader decides on a cached document with `may_open`; it must say exactly what
+    `documents_visible_to` says, for every state, level and place in the tree."""
+    user = library.persona(persona)
+    visible = set(documents_visible_to(user).values_list("pk", flat=True))
+    documents = list(Document.objects.all())
+    assert len(documents) == 10
+    decided = {d.pk for d in documents if may_open(user, d.path, d.audience_level, d.state)}
+    assert decided == visible

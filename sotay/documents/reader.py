@@ -1,0 +1,190 @@
+"""The document reader's shared part, kept per document (P3).
+
+Everything the reader shows that does not depend on who reads — the document with its
+issuer and audience, its body split into blocks and the table of contents, the
+attachments, the links both ways with the other end's audience, and the newest documents
+sharing its first tag — is loaded once and kept in the shared cache. A reader's request
+then decides access in memory (`queries.may_open`, tested equal to the SQL rule), keeps
+only the links and suggestions they may open, and makes one statement of its own: the
+read receipt (an INSERT that does nothing after the first opening) and whether the
+document is bookmarked.
+
+The entry's key holds the document's own epoch — bumped after a commit that changes the
+document, one of its links or attachments, or a document it links to (signals in
+documents.apps) — and a global one for organisation names and tree moves. Suggestions by
+tag are the only part not invalidated by a write elsewhere (a new document sharing the
+tag): the entry lives TTL seconds. Without a shared cache the entry is built per request
+by the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sotay.documents.models import Document, DocumentLink, DocumentState
+from sotay.documents.queries import may_open
+from sotay.documents.text import body_blocks
+
+EPOCH_KEY = "epoch:doc"
+TTL = 600
+SUGGESTION_CANDIDATES = 20
+SUGGESTIONS = 3
+# Columns a linked or suggested document does not need (the body, the search text).
+_LIGHT = ("body", "search_text")
+
+
+@dataclass
+class Entry:
+    document: Document
+    blocks: list[dict]
+    attachments: list
+    outgoing: list[tuple[str, Document]]  # (relation, target)
+    incoming: list[tuple[str, Document]]  # (relation, source)
+    suggestions: list[Document]
+
+
+def _shared() -> bool:
+    return bool(settings.SOTAY_SHARED_CACHE)
+
+
+def _incr(key: str) -> None:
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=None)
+
+
+def bump(document_id: int | None = None) -> None:
+    """After the commit: one document's entry is stale (None: every entry)."""
+    if not _shared():
+        return
+    key = EPOCH_KEY if document_id is None else f"{EPOCH_KEY}:{document_id}"
+    transaction.on_commit(lambda: _incr(key))
+
+
+def _build(pk: int) -> Entry | None:
+    document = (
+        Document.objects.select_related("issuer_org", "audience_org")
+        .defer("search_text")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        return None
+    links = list(
+        DocumentLink.objects.filter(Q(source_id=pk) | Q(target_id=pk))
+        .select_related("source", "target")
+        .defer(*(f"{end}__{f}" for end in ("source", "target") for f in _LIGHT))
+        .order_by("pk")
+    )
+    outgoing = [(link.relation, link.target) for link in links if link.source_id == pk]
+    incoming = [
+        (link.relation, link.source)
+        for link in links
+        if link.target_id == pk and link.source_id != pk
+    ]
+    suggestions = []
+    if document.tags:
+        suggestions = list(
+            Document.objects.filter(
+                state=DocumentState.PUBLISHED, tags__icontains=document.tag_list[0]
+            )
+            .defer(*_LIGHT)
+            .exclude(pk=pk)
+            .order_by("-published_at")[:SUGGESTION_CANDIDATES]
+        )
+    return Entry(
+        document=document,
+        blocks=body_blocks(document.body),
+        attachments=list(document.attachments.defer("text").order_by("pk")),
+        outgoing=outgoing,
+        incoming=incoming,
+        suggestions=suggestions,
+    )
+
+
+def _key(pk: int) -> str:
+    keys = [EPOCH_KEY, f"{EPOCH_KEY}:{pk}"]
+    found = cache.get_many(keys)
+    return f"reader:{pk}:" + ".".join(str(found.get(k, 0)) for k in keys)
+
+
+def entry(pk) -> Entry | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not _shared():
+        return _build(pk)
+    key = _key(pk)
+    found = cache.get(key)
+    if found is None:
+        found = _build(pk)
+        if found is None:
+            return None
+        cache.set(key, found, TTL)
+    return found
+
+
+def _opens(user, document: Document) -> bool:
+    return may_open(user, document.path, document.audience_level, document.state)
+
+
+def entry_for(user, pk) -> Entry:
+    """The entry of a document `user` may open; 404 when missing or out of scope alike."""
+    found = entry(pk)
+    if found is None or not _opens(user, found.document):
+        raise Http404("Không tìm thấy văn bản.")
+    return found
+
+
+def related(user, found: Entry, incoming_labels: dict) -> list[tuple[str, Document]]:
+    """Links both ways the user may follow (published, in their scope), or else up to
+    three suggestions sharing the first tag."""
+
+    def readable(doc: Document) -> bool:
+        return doc.state == DocumentState.PUBLISHED and _opens(user, doc)
+
+    label = dict(DocumentLink._meta.get_field("relation").flatchoices)
+    pairs = [(str(label.get(r, r)), d) for r, d in found.outgoing if readable(d)]
+    pairs += [
+        (str(incoming_labels.get(r, label.get(r, r))), d) for r, d in found.incoming if readable(d)
+    ]
+    if not pairs:
+        suggestions = [d for d in found.suggestions if readable(d)][:SUGGESTIONS]
+        pairs = [(gettext("Cùng chủ đề"), d) for d in suggestions]
+    return pairs
+
+
+def open_document(user, document: Document) -> bool:
+    """Record the read receipt (first opening of a published document only) and answer
+    whether the document is bookmarked: one statement on PostgreSQL."""
+    receipt = document.state == DocumentState.PUBLISHED and user.is_authenticated
+    bookmark_sql = (
+        "SELECT EXISTS (SELECT 1 FROM documents_bookmark WHERE user_id = %s AND document_id = %s)"
+    )
+    read_sql = (
+        "INSERT INTO documents_documentread (user_id, document_id, first_read_at) "
+        "VALUES (%s, %s, %s) ON CONFLICT (document_id, user_id) DO NOTHING"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cur:
+        if receipt and connection.vendor == "postgresql":
+            cur.execute(
+                f"WITH r AS ({read_sql}) {bookmark_sql}",
+                [user.pk, document.pk, now, user.pk, document.pk],
+            )
+            return bool(cur.fetchone()[0])
+        if receipt:
+            cur.execute(read_sql, [user.pk, document.pk, now])
+        cur.execute(bookmark_sql, [user.pk, document.pk])
+        return bool(cur.fetchone()[0])
