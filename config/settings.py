@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sotay.core.admission.AdmissionControl",  # first: a shed request costs nothing else
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +134,22 @@ DATABASES = {
         conn_health_checks=env_bool("SOTAY_DB_HEALTH_CHECKS", True),
     )
 }
+# PostgreSQL connection pool (psycopg_pool), one per app process, instead of one
+# persistent connection per request thread: deploy/serve.sh runs more request threads
+# than it admits to work at once (sotay.core.admission), and the pool's size — the
+# admitted requests — is what caps connections (P1). On by default in production.
+SOTAY_DB_POOL = env_bool("SOTAY_DB_POOL", PRODUCTION) and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+)
+if SOTAY_DB_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # connections return to the pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("SOTAY_DB_POOL_SIZE", 8),
+        "timeout": 10,  # seconds a request waits for a connection before failing
+        "max_idle": 300,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -196,6 +213,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Load shedding (sotay.core.admission): requests admitted to work at once per process,
+# 0 = no limit (development, tests); deploy/serve.sh sets it to SOTAY_WEB_THREADS. A
+# request that waits longer than SOTAY_SHED_WAIT_MS for a slot answers 503.
+SOTAY_WEB_ADMIT = env_int("SOTAY_WEB_ADMIT", 0)
+SOTAY_SHED_WAIT_MS = env_int("SOTAY_SHED_WAIT_MS", 1000)
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
