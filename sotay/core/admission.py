@@ -34,15 +34,21 @@ _PAGE = (
     "padding:0 1rem;color:#222}a{color:#b3140f}</style></head><body>"
     f"<h1>Hệ thống đang bận</h1><p>{MESSAGE}</p>"
     "<p>Việc của đồng chí <strong>chưa được ghi nhận</strong>; hãy bấm lại nút vừa bấm.</p>"
-    '<p><a href="javascript:location.reload()">Thử lại</a></p></body></html>'
+    '<p><a href="{again}">Thử lại</a></p></body></html>'
 )
+# A GET is simply asked again; after a POST, going back shows the form to press again
+# (reloading would re-send it behind the browser's "resubmit?" dialogue).
+_AGAIN = {"GET": "javascript:location.reload()", "POST": "javascript:history.back()"}
 
 
 def busy_response(request) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": MESSAGE}, status=503)
     else:
-        response = HttpResponse(_PAGE, status=503, content_type="text/html; charset=utf-8")
+        again = _AGAIN["GET" if request.method in ("GET", "HEAD") else "POST"]
+        response = HttpResponse(
+            _PAGE.replace("{again}", again), status=503, content_type="text/html; charset=utf-8"
+        )
     response["Retry-After"] = str(RETRY_AFTER_S)
     response["Cache-Control"] = "no-store"
     return response

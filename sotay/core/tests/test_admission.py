@@ -55,7 +55,7 @@ def test_without_a_limit_nothing_is_shed(settings):
 
 def test_a_page_request_past_the_slots_gets_a_vietnamese_503_and_retry_after(one_slot):
     control = admission.AdmissionControl(lambda request: pytest.fail("must not reach the view"))
-    request = type("R", (), {"path_info": "/van-ban/1/"})()
+    request = type("R", (), {"path_info": "/van-ban/1/", "method": "GET"})()
     with Holding():
         response = control(request)
     assert response.status_code == 503
@@ -63,11 +63,21 @@ def test_a_page_request_past_the_slots_gets_a_vietnamese_503_and_retry_after(one
     assert response["Cache-Control"] == "no-store"
     body = response.content.decode()
     assert "Hệ thống đang quá tải" in body and "chưa được ghi nhận" in body
+    assert "location.reload()" in body  # a page is simply asked for again
+
+
+def test_after_a_shed_post_try_again_goes_back_to_the_form(one_slot):
+    """Reloading would re-send the POST behind the browser's resubmit dialogue."""
+    control = admission.AdmissionControl(lambda request: pytest.fail("must not reach the view"))
+    request = type("R", (), {"path_info": "/sinh-hoat/1/diem-danh/", "method": "POST"})()
+    with Holding():
+        body = control(request).content.decode()
+    assert "history.back()" in body and "location.reload()" not in body
 
 
 def test_the_api_gets_json(one_slot):
     control = admission.AdmissionControl(lambda request: pytest.fail("must not reach the view"))
-    request = type("R", (), {"path_info": "/api/v1/meetings/1/check-in"})()
+    request = type("R", (), {"path_info": "/api/v1/meetings/1/check-in", "method": "POST"})()
     with Holding():
         response = control(request)
     assert response.status_code == 503
