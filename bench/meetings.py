@@ -357,8 +357,35 @@ class Credentials:
         from sotay.accounts.models import ApiToken
 
         Session.objects.bulk_create(self.pending_sessions, batch_size=2000)
+        self._cache_sessions(self.pending_sessions)
         ApiToken.objects.bulk_create(self.pending_tokens, batch_size=2000)
         self.pending_sessions, self.pending_tokens = [], []
+
+    @staticmethod
+    def _cache_sessions(sessions: list) -> None:
+        """With Redis sessions (`cached_db`), signing in writes the session to the cache
+        as well as to the table (`SessionStore.save`); rows written in bulk skip that, and
+        every measured request would read its session from PostgreSQL. Write the cache
+        entries the store would have written."""
+        import importlib
+
+        from django.conf import settings
+        from django.core.cache import caches
+
+        if settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db":
+            return
+        module = importlib.import_module(settings.SESSION_ENGINE)
+        store = module.SessionStore()
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        age = SESSION_HOURS * 3600
+        for i in range(0, len(sessions), 2000):
+            cache.set_many(
+                {
+                    module.KEY_PREFIX + s.session_key: store.decode(s.session_data)
+                    for s in sessions[i : i + 2000]
+                },
+                age,
+            )
 
     @staticmethod
     def touch_tokens() -> None:

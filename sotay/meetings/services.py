@@ -437,23 +437,33 @@ def check_in(
     page). Refused outside the window, off the roster, for another branch's meeting,
     with a stale code. Checking in again changes nothing."""
     now = now or timezone.now()
-    meeting = Meeting.objects.select_related("organization").get(pk=meeting.pk)
     member = getattr(user, "member", None)
     if member is None:
         raise ServiceError("Tài khoản của bạn chưa gắn với hồ sơ đảng viên.", "member")
     if method not in (CheckInMethod.PHONE, CheckInMethod.QR):
         raise ServiceError("Cách điểm danh không hợp lệ.", "method")
-    entry = RosterEntry.objects.filter(meeting=meeting, member=member).first()
-    belongs = meeting.organization_id in (member.organization_id, member.temp_organization_id)
-    if entry is None and not belongs:
-        raise PermissionDenied(OTHER_BRANCH)
+    # One statement: the member's line locked, with the meeting as it is now (its state
+    # may have changed since the caller read it). The hot path of a meeting night.
+    attendance = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("entry__meeting__organization")
+        .filter(entry__meeting_id=meeting.pk, entry__member=member)
+        .first()
+    )
+    if attendance is None:
+        meeting = Meeting.objects.select_related("organization").get(pk=meeting.pk)
+        belongs = meeting.organization_id in (member.organization_id, member.temp_organization_id)
+        if not belongs:
+            raise PermissionDenied(OTHER_BRANCH)
+    else:
+        meeting = attendance.entry.meeting
     if meeting.state != MeetingState.IN_PROGRESS:
         raise ServiceError("Cuộc họp chưa bắt đầu hoặc đã kết thúc điểm danh.", "meeting")
     if now < meeting.starts_at - CHECK_IN_OPENS_BEFORE or now > meeting.ends_at:
         raise ServiceError(
             "Ngoài thời gian điểm danh (từ 30 phút trước giờ họp đến khi kết thúc).", "meeting"
         )
-    if entry is None:
+    if attendance is None:
         raise PermissionDenied(NOT_ON_ROSTER)
     if (
         method == CheckInMethod.QR
@@ -461,7 +471,6 @@ def check_in(
         and not _ticket_valid(ticket, meeting, user, now)
     ):
         raise ServiceError("Mã QR đã hết hạn hoặc không đúng. Hãy quét mã đang hiển thị.", "code")
-    attendance = Attendance.objects.select_for_update().get(entry=entry)
     if attendance.status != AttendanceStatus.ABSENT:
         return attendance
     attendance.status = (
@@ -673,13 +682,6 @@ def _lock_motion(motion: Motion, *, exclusive: bool) -> Motion:
     )
 
 
-def _voter_entry(motion: Motion, member: Member) -> tuple[RosterEntry, Attendance]:
-    entry = RosterEntry.objects.filter(meeting_id=motion.meeting_id, member=member).first()
-    if entry is None:
-        raise PermissionDenied(NOT_ON_ROSTER)
-    return entry, Attendance.objects.get(entry=entry)
-
-
 def _check_voter(motion: Motion, entry: RosterEntry, attendance: Attendance) -> None:
     if entry.category in (RosterCategory.PROBATIONARY,):
         raise PermissionDenied("Đảng viên dự bị không có quyền biểu quyết.")
@@ -696,45 +698,67 @@ def _already_voted(motion: Motion, member: Member) -> bool:
     return marks.objects.filter(motion_id=motion.pk, member=member).exists()
 
 
+def _locked_motion_state(motion: Motion, *, exclusive: bool) -> str:
+    """The motion's state now, its row locked as `_lock_motion` does (shared for open
+    ballots, exclusive for secret ones) in one statement: a vote needs nothing else
+    fresh from the row (options and ballot are fixed once the vote is open)."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT state FROM meetings_motion WHERE id = %s FOR UPDATE"
+            if exclusive
+            else "SELECT state FROM meetings_motion WHERE id = %s FOR SHARE"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [motion.pk])
+            return cursor.fetchone()[0]
+    return Motion.objects.select_for_update().values_list("state", flat=True).get(pk=motion.pk)
+
+
 def _cast(*, motion: Motion, member: Member, choices, recorded_by=None) -> None:
+    """Three statements on the way in (lock + state, roster line + attendance, insert;
+    a secret ballot adds the box): the hot path of a meeting night. The unique
+    constraints are what guarantee one vote per member."""
     already = (
         "Đảng viên này đã biểu quyết nội dung này, không được ghi lần hai."
         if recorded_by is not None
         else "Bạn đã biểu quyết nội dung này, không được biểu quyết lần hai."
     )
-    # Fast path for repeated taps: one indexed read, no lock. The unique constraints
-    # below remain what guarantees one vote per member.
-    if _already_voted(motion, member):
-        raise ServiceError(already, "member")
-    motion = _lock_motion(motion, exclusive=motion.ballot == Ballot.SECRET)
-    if motion.state != MotionState.OPEN:
+    secret = motion.ballot == Ballot.SECRET
+    if secret and recorded_by is not None:
+        raise ServiceError("Bỏ phiếu kín không được ghi hộ.", "ballot")
+    if _locked_motion_state(motion, exclusive=secret) != MotionState.OPEN:
+        if _already_voted(motion, member):
+            raise ServiceError(already, "member")
         raise ServiceError("Biểu quyết đã kết thúc, không nhận thêm phiếu.", "motion")
-    entry, attendance = _voter_entry(motion, member)
-    _check_voter(motion, entry, attendance)
+    attendance = (
+        Attendance.objects.select_related("entry")
+        .filter(entry__meeting_id=motion.meeting_id, entry__member=member)
+        .first()
+    )
+    if attendance is None:
+        raise PermissionDenied(NOT_ON_ROSTER)
+    _check_voter(motion, attendance.entry, attendance)
     chosen = _clean_choices(motion, choices)
-    if motion.ballot == Ballot.SECRET:
-        if recorded_by is not None:
-            raise ServiceError("Bỏ phiếu kín không được ghi hộ.", "ballot")
-        try:
-            with transaction.atomic():
+    # No savepoint: a duplicate aborts this transaction, and the ServiceError raised
+    # rolls it back whole (every caller runs inside @transaction.atomic).
+    try:
+        with transaction.atomic(savepoint=False):
+            if secret:
                 VoterMark.objects.create(motion=motion, member=member)
-        except IntegrityError:
-            raise ServiceError(already, "member") from None
+            else:
+                Vote.objects.create(
+                    motion=motion,
+                    member=member,
+                    choices=chosen,
+                    by_show_of_hands=recorded_by is not None,
+                    recorded_by=recorded_by,
+                )
+    except IntegrityError:
+        raise ServiceError(already, "member") from None
+    if secret:
         box = BallotBox.objects.select_for_update().get(motion=motion)
         box.sealed = ballotbox.add_ballot(motion.pk, box.sealed, chosen)
         box.save(update_fields=["sealed"])
-        return
-    try:
-        with transaction.atomic():
-            Vote.objects.create(
-                motion=motion,
-                member=member,
-                choices=chosen,
-                by_show_of_hands=recorded_by is not None,
-                recorded_by=recorded_by,
-            )
-    except IntegrityError:
-        raise ServiceError(already, "member") from None
 
 
 @transaction.atomic

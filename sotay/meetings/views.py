@@ -572,13 +572,6 @@ def check_in(request, pk: int):
     user = request.user
     meeting = get_meeting_for_user(user, pk)
     member = getattr(user, "member", None)
-    entry = None
-    if member is not None:
-        entry = (
-            RosterEntry.objects.filter(meeting=meeting, member=member)
-            .select_related("attendance")
-            .first()
-        )
     ticket, code_error = "", ""
     code = request.GET.get("ma", "")[:64]
     if request.method == "POST":
@@ -594,6 +587,13 @@ def check_in(request, pk: int):
         if ok:
             messages.success(request, gettext("Đã điểm danh: đồng chí có mặt tại cuộc họp."))
         return redirect("meetings:check_in", pk=meeting.pk)
+    entry = None
+    if member is not None:
+        entry = (
+            RosterEntry.objects.filter(meeting=meeting, member=member)
+            .select_related("attendance")
+            .first()
+        )
     if code:
         try:
             ticket = services.qr_ticket(user=user, meeting=meeting, code=code)
