@@ -3,14 +3,17 @@
 from django.http import Http404
 
 from sotay.meetings.models import AgendaItem, Material, Meeting, Motion, RosterEntry
-from sotay.meetings.queries import meetings_visible_to
+from sotay.meetings.queries import may_see
 
 
 def get_meeting_for_user(user, pk) -> Meeting:
     try:
-        return meetings_visible_to(user).get(pk=int(pk))
-    except (Meeting.DoesNotExist, TypeError, ValueError):
+        meeting = Meeting.objects.select_related("organization").get(pk=int(pk))
+    except (Meeting.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404("Không tìm thấy cuộc họp.") from None
+    if not may_see(user, meeting):
+        raise Http404("Không tìm thấy cuộc họp.")
+    return meeting
 
 
 def get_motion_for_user(user, meeting_pk, pk) -> Motion:

@@ -6,7 +6,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus
-from sotay.accounts.permissions import MEETINGS_MANAGE, REPORTS_VIEW, is_superadmin, scope_q
+from sotay.accounts.permissions import (
+    MEETINGS_MANAGE,
+    REPORTS_VIEW,
+    ROLE_PERMISSIONS,
+    grants_for,
+    is_superadmin,
+    scope_q,
+)
 from sotay.meetings.models import Liaison, Meeting, MeetingKind, MeetingState, RosterEntry
 from sotay.organizations.models import Seat
 
@@ -51,3 +58,45 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
         )
         q |= Exists(on_roster) | (shown & Exists(follows))
     return qs.filter(q)
+
+
+def may_see(user, meeting: Meeting) -> bool:
+    """`meetings_visible_to` for one meeting already read, decided from the user's
+    grants in memory and asking the database only for what they cannot say (a seat for
+    a committee meeting, a roster line, a liaison). A member opening their own branch's
+    meeting — every check-in and vote of a meeting night — costs no query. The two are
+    tested equal for every persona and every kind of meeting (tests/test_scoping.py);
+    change them together."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "status", None) != AccountStatus.ACTIVE:
+        return False
+    if is_superadmin(user):
+        return True
+    shown = meeting.state != MeetingState.DRAFT
+    for grant in grants_for(user):
+        perms = ROLE_PERMISSIONS[grant.role]
+        if meeting.org_path.startswith(grant.path) and (
+            MEETINGS_MANAGE in perms or (shown and REPORTS_VIEW in perms)
+        ):
+            return True
+    member = getattr(user, "member", None)
+    if member is None:
+        return False
+    today = timezone.localdate()
+    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    if shown and meeting.organization_id in (member.organization_id, member.temp_organization_id):
+        if meeting.kind != MeetingKind.COMMITTEE:
+            return True
+        if Seat.objects.filter(
+            current, organization_id=meeting.organization_id, member=member
+        ).exists():
+            return True
+    if RosterEntry.objects.filter(meeting_id=meeting.pk, member=member).exists():
+        return True
+    return (
+        shown
+        and Liaison.objects.filter(
+            current, organization_id=meeting.organization_id, member=member
+        ).exists()
+    )

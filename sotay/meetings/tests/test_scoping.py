@@ -64,3 +64,66 @@ def test_bad_ids_answer_404(world):
     for pk in ("abc", None, 999999):
         with pytest.raises(Http404):
             get_meeting_for_user(world.member, pk)
+
+
+ALL_PERSONAS = ["member", "probationary", "secretary", "commune_officer", "province_officer",
+                "office", "inspector", "outsider", "pending", "admin"]  # fmt: skip
+
+
+def test_may_see_equals_the_query_for_every_persona_and_meeting(world):
+    """`get_meeting_for_user` decides in memory with `may_see`; it must agree with
+    `meetings_visible_to` everywhere: drafts, committee meetings (seat holders only),
+    another branch's meeting, a roster line outside one's branch, a liaison, and ended
+    liaisons and seats."""
+    from sotay.accounts.models import User
+    from sotay.meetings.models import Liaison, RosterEntry
+    from sotay.meetings.queries import may_see
+    from sotay.organizations.models import Seat
+
+    w = world
+    now = timezone.now()
+    draft = _draft(w)
+    regular = _draft(w)
+    services.announce_meeting(user=w.secretary, meeting=regular)
+    committee = _draft(w, kind=MeetingKind.COMMITTEE)
+    services.announce_meeting(user=w.secretary, meeting=committee)
+    running = services.schedule_meeting(
+        user=w.secretary, organization=w.branch, topic="Đang họp", starts_at=now,
+        ends_at=now + dt.timedelta(hours=2), place="Hội trường",
+    )  # fmt: skip
+    services.announce_meeting(user=w.secretary, meeting=running)
+    services.start_meeting(user=w.secretary, meeting=running)
+    meetings = [draft, regular, committee, running]
+    # a roster line naming the outsider on a branch-1 draft (a guest summoned there)
+    guest_draft = _draft(w)
+    line = RosterEntry.objects.filter(meeting=running).first()
+    line.pk, line.meeting, line.member = None, guest_draft, w.outsider.member
+    line.save()
+    meetings.append(guest_draft)
+    # the inspector's member follows branch 1; an ended liaison for the probationary
+    today = timezone.localdate()
+    Liaison.objects.create(organization=w.branch, member=w.inspector.member, starts_on=today)
+    Liaison.objects.create(
+        organization=w.branch, member=w.outsider.member,
+        starts_on=today - dt.timedelta(days=30), ends_on=today,
+    )  # fmt: skip
+    # an ended seat: the member no longer sits on the branch committee
+    Seat.objects.filter(member=w.member.member).update(ends_on=today)
+    from sotay.meetings.models import Meeting
+
+    pks = [m.pk for m in meetings]
+    meetings = list(Meeting.objects.select_related("organization").filter(pk__in=pks))
+    assert len({m.state for m in meetings}) == 3
+    seen = {}
+    for persona in ALL_PERSONAS:
+        for meeting in meetings:
+            user = User.objects.get(pk=w.persona(persona).pk)
+            expected = meetings_visible_to(user).filter(pk=meeting.pk).exists()
+            fresh = User.objects.get(pk=user.pk)
+            assert may_see(fresh, meeting) is expected, (persona, meeting.topic, meeting.state)
+            seen[persona, meeting.pk] = expected
+    # the matrix holds both answers where it matters
+    assert seen["outsider", guest_draft.pk] and not seen["outsider", regular.pk]
+    assert seen["member", regular.pk] and not seen["member", committee.pk]
+    assert seen["secretary", committee.pk] and not seen["member", draft.pk]
+    assert not any(seen["pending", m.pk] for m in meetings)
