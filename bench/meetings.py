@@ -166,7 +166,25 @@ def cleanup(session_keys: list[str] | None = None) -> dict:
     for i in range(0, len(keys), 5000):
         deleted += Session.objects.filter(session_key__in=keys[i : i + 5000]).delete()[0]
     out["sessions"] = deleted
+    vacuum()
     return out
+
+
+CHURNED = ("meetings_vote", "meetings_votermark", "meetings_ballotbox", "meetings_motion",
+           "meetings_attendance", "meetings_rosterentry", "meetings_agendaitem",
+           "meetings_meeting", "accounts_apitoken", "django_session")  # fmt: skip
+
+
+def vacuum() -> None:
+    """Each run inserts and deletes ~100,000 roster lines, votes and sessions. Their dead
+    index entries sit at the end of the id indexes, exactly where the planner probes
+    for the newest ids (it reads the index's actual extremes when a value lies past the
+    statistics): unvacuumed, planning the check-in's join took 5.4 ms instead of 2.7.
+    A live system does not delete a night's rows; vacuum so the next run measures that."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM (ANALYZE) " + ", ".join(CHURNED))
 
 
 # ----- preparation ----------------------------------------------------------------------

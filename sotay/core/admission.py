@@ -2,8 +2,9 @@
 
 granian runs more request threads than there are work slots (deploy/serve.sh: admitted
 threads plus waiting threads). This middleware, first in MIDDLEWARE, admits at most
-SOTAY_WEB_ADMIT requests per process to the rest of the stack; the others wait for a
-slot up to SOTAY_SHED_WAIT_MS and then get `503 Service Unavailable` with `Retry-After`
+SOTAY_WEB_ADMIT requests per process to the rest of the stack; up to SOTAY_SHED_QUEUE
+others wait for a slot up to SOTAY_SHED_WAIT_MS; past either they get `503 Service
+Unavailable` with `Retry-After`
 — before any session, database or view work, so a shed request changes nothing and
 costs next to nothing. Without it, a meeting night above capacity measured a p99 of
 9.8 s and phones giving up while their votes were still being recorded behind them.
@@ -57,6 +58,7 @@ def busy_response(request) -> HttpResponse:
 _lock = threading.Lock()
 _semaphores: dict[int, threading.BoundedSemaphore] = {}
 _shed = {"count": 0, "logged_at": 0.0}
+_waiting = {"now": 0}
 
 
 def slots() -> threading.BoundedSemaphore | None:
@@ -86,6 +88,21 @@ def _count_shed() -> None:
     log.warning("overloaded: %d requests answered 503 so far in this process", count)
 
 
+def _wait_for(admit: threading.BoundedSemaphore) -> bool:
+    """Queue for a slot, unless SOTAY_SHED_QUEUE requests already wait: a long queue
+    only turns into answers that come too late, and the threads it holds could not
+    answer 503 either (granian reads no new request on a busy thread)."""
+    with _lock:
+        if _waiting["now"] >= max(settings.SOTAY_SHED_QUEUE, 0):
+            return False
+        _waiting["now"] += 1
+    try:
+        return admit.acquire(timeout=settings.SOTAY_SHED_WAIT_MS / 1000)
+    finally:
+        with _lock:
+            _waiting["now"] -= 1
+
+
 class AdmissionControl:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -94,7 +111,7 @@ class AdmissionControl:
         admit = slots()
         if admit is None or request.path_info in EXEMPT:
             return self.get_response(request)
-        if not admit.acquire(timeout=settings.SOTAY_SHED_WAIT_MS / 1000):
+        if not admit.acquire(blocking=False) and not _wait_for(admit):
             _count_shed()
             return busy_response(request)
         try:

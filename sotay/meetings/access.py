@@ -17,12 +17,17 @@ def get_meeting_for_user(user, pk) -> Meeting:
 
 
 def get_motion_for_user(user, meeting_pk, pk) -> Motion:
-    meeting = get_meeting_for_user(user, meeting_pk)
+    """The motion with its meeting in one query (a vote's first read); a missing motion
+    of a visible meeting and an invisible meeting answer their own 404."""
     try:
-        motion = meeting.motions.get(pk=int(pk))
-    except (Motion.DoesNotExist, TypeError, ValueError):
+        motion = Motion.objects.select_related("meeting__organization").get(
+            pk=int(pk), meeting_id=int(meeting_pk)
+        )
+    except (Motion.DoesNotExist, TypeError, ValueError, OverflowError):
+        get_meeting_for_user(user, meeting_pk)
         raise Http404("Không tìm thấy nội dung biểu quyết.") from None
-    motion.meeting = meeting
+    if not may_see(user, motion.meeting):
+        raise Http404("Không tìm thấy cuộc họp.")
     return motion
 
 

@@ -446,7 +446,7 @@ def check_in(
     # may have changed since the caller read it). The hot path of a meeting night.
     attendance = (
         Attendance.objects.select_for_update(of=("self",))
-        .select_related("entry__meeting__organization")
+        .select_related("entry__meeting")
         .filter(entry__meeting_id=meeting.pk, entry__member=member)
         .first()
     )

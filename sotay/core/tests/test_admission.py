@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def one_slot(settings):
     settings.SOTAY_WEB_ADMIT = 1
     settings.SOTAY_SHED_WAIT_MS = 50
+    settings.SOTAY_SHED_QUEUE = 1
 
 
 class Holding:
@@ -93,12 +94,40 @@ def test_health_checks_are_never_shed(one_slot):
 def test_a_request_waits_for_a_slot_freed_in_time(settings):
     settings.SOTAY_WEB_ADMIT = 1
     settings.SOTAY_SHED_WAIT_MS = 2000
+    settings.SOTAY_SHED_QUEUE = 1
     control = admission.AdmissionControl(lambda request: "served")
     shed = admission.shed_count()
     with Holding() as holding:
         threading.Timer(0.1, holding.release.set).start()
         assert control(type("R", (), {"path_info": "/"})()) == "served"
     assert admission.shed_count() == shed
+
+
+def test_past_the_queue_a_request_is_refused_at_once(settings):
+    """One slot busy, one request already waiting: the next one does not wait its
+    SOTAY_SHED_WAIT_MS, it answers 503 at once; the waiting one is still served."""
+    import time
+
+    settings.SOTAY_WEB_ADMIT = 1
+    settings.SOTAY_SHED_WAIT_MS = 3000
+    settings.SOTAY_SHED_QUEUE = 1
+    control = admission.AdmissionControl(lambda request: "served")
+    request = type("R", (), {"path_info": "/", "method": "GET"})()
+    answers = []
+    with Holding() as holding:
+        waiter = threading.Thread(target=lambda: answers.append(control(request)))
+        waiter.start()
+        deadline = time.monotonic() + 2
+        while admission._waiting["now"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        started = time.monotonic()
+        refused = control(request)
+        took = time.monotonic() - started
+        holding.release.set()
+        waiter.join(5)
+    assert refused.status_code == 503 and took < 0.5
+    assert answers == ["served"]
+    assert admission._waiting["now"] == 0
 
 
 def test_the_slot_is_given_back_when_the_view_fails(one_slot):
