@@ -217,11 +217,11 @@ STORAGES = {
 # Load shedding (sotay.core.admission): requests admitted to work at once per process,
 # 0 = no limit (development, tests); deploy/serve.sh sets it to SOTAY_WEB_THREADS. A
 # request that waits longer than SOTAY_SHED_WAIT_MS for a slot answers 503, and so at
-# once does one arriving when SOTAY_SHED_QUEUE requests already wait (default: as many
-# as are admitted), so that the waiting threads stay free to answer quickly.
+# once does one arriving when SOTAY_SHED_QUEUE requests already wait (default: twice as
+# many as are admitted), so that some waiting threads stay free to answer quickly.
 SOTAY_WEB_ADMIT = env_int("SOTAY_WEB_ADMIT", 0)
 SOTAY_SHED_WAIT_MS = env_int("SOTAY_SHED_WAIT_MS", 1000)
-SOTAY_SHED_QUEUE = env_int("SOTAY_SHED_QUEUE", SOTAY_WEB_ADMIT)
+SOTAY_SHED_QUEUE = env_int("SOTAY_SHED_QUEUE", 2 * SOTAY_WEB_ADMIT)
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -10,7 +10,7 @@
 #   SOTAY_WEB_QUEUE_THREADS  further threads per worker that only wait for a slot
 #                         (default 3 x SOTAY_WEB_THREADS); past SOTAY_SHED_WAIT_MS
 #                         (default 1000) they answer 503 + Retry-After, and at once when
-#                         SOTAY_SHED_QUEUE (default SOTAY_WEB_THREADS) already wait, so the
+#                         SOTAY_SHED_QUEUE (default 2 x SOTAY_WEB_THREADS) already wait, so the
 #                         other waiting threads stay free to answer (sotay/core/admission.py)
 #   SOTAY_WEB_BACKPRESSURE  connections granian hands to a worker at once (default =
 #                         all its threads)
