@@ -18,6 +18,11 @@ from sotay.meetings.models import Liaison, Meeting, MeetingKind, MeetingState, R
 from sotay.organizations.models import Seat
 
 
+def _held_on(day) -> Q:
+    """A seat or liaison that runs on `day`."""
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+
+
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     """Meetings the user may see:
     * every meeting, drafts included, where the user holds `meetings.manage`;
@@ -44,13 +49,13 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
         own_orgs = [o for o in (member.organization_id, member.temp_organization_id) if o]
         today = timezone.localdate()
         seat = Seat.objects.filter(
-            organization_id=OuterRef("organization_id"), member=member, starts_on__lte=today
-        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+            _held_on(today), organization_id=OuterRef("organization_id"), member=member
+        )
         on_roster = RosterEntry.objects.filter(meeting_id=OuterRef("pk"), member=member)
         # The superior committee member following the branch reads its meetings.
         follows = Liaison.objects.filter(
-            organization_id=OuterRef("organization_id"), member=member, starts_on__lte=today
-        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+            _held_on(today), organization_id=OuterRef("organization_id"), member=member
+        )
         q |= (
             shown
             & Q(organization_id__in=own_orgs)
@@ -83,8 +88,7 @@ def may_see(user, meeting: Meeting) -> bool:
     member = getattr(user, "member", None)
     if member is None:
         return False
-    today = timezone.localdate()
-    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    current = _held_on(timezone.localdate())
     if shown and meeting.organization_id in (member.organization_id, member.temp_organization_id):
         if meeting.kind != MeetingKind.COMMITTEE:
             return True

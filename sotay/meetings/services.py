@@ -667,14 +667,9 @@ def _clean_choices(motion: Motion, choices) -> list[int]:
     return chosen
 
 
-def _lock_motion(motion: Motion, *, exclusive: bool) -> Motion:
-    """Lock the motion row: open-ballot votes share the lock (they run side by side and
-    the unique constraint alone stops a second vote), secret ballots and closing take it
-    exclusively. Either way a vote cannot slip in after the count is frozen."""
-    if not exclusive and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM meetings_motion WHERE id = %s FOR SHARE", [motion.pk])
-        return Motion.objects.select_related("meeting__organization").get(pk=motion.pk)
+def _lock_motion(motion: Motion) -> Motion:
+    """The motion re-read under an exclusive lock (closing): no vote can slip in after
+    the count is frozen; votes take the lock in `_locked_motion_state`."""
     return (
         Motion.objects.select_for_update(of=("self",))
         .select_related("meeting__organization")
@@ -699,9 +694,10 @@ def _already_voted(motion: Motion, member: Member) -> bool:
 
 
 def _locked_motion_state(motion: Motion, *, exclusive: bool) -> str:
-    """The motion's state now, its row locked as `_lock_motion` does (shared for open
-    ballots, exclusive for secret ones) in one statement: a vote needs nothing else
-    fresh from the row (options and ballot are fixed once the vote is open)."""
+    """The motion's state now, its row locked in one statement: open-ballot votes share
+    the lock (they run side by side; the unique constraint alone stops a second vote),
+    secret ballots take it exclusively, as closing does (`_lock_motion`). A vote needs
+    nothing else fresh from the row (options and ballot are fixed once it is open)."""
     if connection.vendor == "postgresql":
         sql = (
             "SELECT state FROM meetings_motion WHERE id = %s FOR UPDATE"
@@ -824,7 +820,7 @@ def _decide(motion: Motion, counts: list[int], denom: int) -> str:
 def close_motion(*, user, motion: Motion, now: dt.datetime | None = None) -> Motion:
     """Close the vote and freeze who could vote, the denominator, the counts and the
     result. Refused when nobody present may vote (the vote could not be valid)."""
-    motion = _lock_motion(motion, exclusive=True)
+    motion = _lock_motion(motion)
     _require_run(user, motion.meeting)
     if motion.state != MotionState.OPEN:
         raise ServiceError("Biểu quyết này đã kết thúc.", "motion")

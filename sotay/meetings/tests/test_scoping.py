@@ -76,7 +76,7 @@ def test_may_see_equals_the_query_for_every_persona_and_meeting(world):
     another branch's meeting, a roster line outside one's branch, a liaison, and ended
     liaisons and seats."""
     from sotay.accounts.models import User
-    from sotay.meetings.models import Liaison, RosterEntry
+    from sotay.meetings.models import Liaison, Meeting, RosterEntry
     from sotay.meetings.queries import may_see
     from sotay.organizations.models import Seat
 
@@ -100,7 +100,7 @@ def test_may_see_equals_the_query_for_every_persona_and_meeting(world):
     line.pk, line.meeting, line.member = None, guest_draft, w.outsider.member
     line.save()
     meetings.append(guest_draft)
-    # the inspector's member follows branch 1; an ended liaison for the probationary
+    # the inspector's member follows branch 1; the outsider's liaison has ended
     today = timezone.localdate()
     Liaison.objects.create(organization=w.branch, member=w.inspector.member, starts_on=today)
     Liaison.objects.create(
@@ -109,8 +109,6 @@ def test_may_see_equals_the_query_for_every_persona_and_meeting(world):
     )  # fmt: skip
     # an ended seat: the member no longer sits on the branch committee
     Seat.objects.filter(member=w.member.member).update(ends_on=today)
-    from sotay.meetings.models import Meeting
-
     pks = [m.pk for m in meetings]
     meetings = list(Meeting.objects.select_related("organization").filter(pk__in=pks))
     assert len({m.state for m in meetings}) == 3
@@ -119,7 +117,7 @@ def test_may_see_equals_the_query_for_every_persona_and_meeting(world):
         for meeting in meetings:
             user = User.objects.get(pk=w.persona(persona).pk)
             expected = meetings_visible_to(user).filter(pk=meeting.pk).exists()
-            fresh = User.objects.get(pk=user.pk)
+            fresh = User.objects.get(pk=user.pk)  # nothing kept on the object from the query
             assert may_see(fresh, meeting) is expected, (persona, meeting.topic, meeting.state)
             seen[persona, meeting.pk] = expected
     # the matrix holds both answers where it matters
