@@ -46,3 +46,23 @@ def bump(namespace: str) -> None:
 def forget_user(namespace: str, user_id: int) -> None:
     if settings.SOTAY_SHARED_CACHE:
         cache.delete(f"{namespace}:{user_id}")
+
+
+# The token of a user's reads that core.home_page puts in the home page's fingerprint.
+# Near-cached (the "epoch:" prefix); it outlives any home page stored under it.
+HOME_READS_KEY = "epoch:home-reads:{}"
+HOME_READS_TTL = 1200
+
+
+def home_reads_changed(user_id: int) -> None:
+    """The user opened a document or post for the first time: once that commits, their
+    stored home page (its unread marks, its required documents on top) is stale."""
+    if not settings.SOTAY_SHARED_CACHE:
+        return
+    import secrets
+
+    from django.db import transaction
+
+    transaction.on_commit(
+        lambda: cache.set(HOME_READS_KEY.format(user_id), secrets.token_hex(6), HOME_READS_TTL)
+    )

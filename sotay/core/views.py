@@ -1,9 +1,12 @@
 """The home shell and the sections that later features fill."""
 
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from sotay.core import home_page
 from sotay.news import feed, feed_cache
 
 
@@ -11,7 +14,8 @@ from sotay.news import feed, feed_cache
 def home(request):
     """The home feed (news.feed): pinned and required first, then newest first; further
     pages by keyset (`?sau=`), as an htmx fragment when scrolled to, or a full page
-    without JavaScript."""
+    without JavaScript. The first page is kept whole per user while nothing on it
+    changes (core.home_page)."""
     user = request.user
     cursor = feed.decode_cursor(request.GET.get("sau"))
     if request.htmx and cursor is not None:
@@ -19,6 +23,10 @@ def home(request):
         return render(
             request, "news/_feed_items.html", {"items": items, "next_cursor": next_cursor}
         )
+    print_ = home_page.fingerprint(request) if cursor is None else None
+    kept = home_page.serve(request, print_)
+    if kept is not None:
+        return kept
     member = user.member if user.member_id else None  # loaded with the user (backends.py)
     context = {
         "member": member,
@@ -35,7 +43,13 @@ def home(request):
         context["items"], context["next_cursor"] = feed.stream(user, cursor)
     else:
         context["head"], context["items"], context["next_cursor"] = feed.first_page(user)
-    return render(request, "core/home.html", context)
+    if print_ is None:
+        return render(request, "core/home.html", context)
+    html = render_to_string(
+        "core/home.html", {**context, "csrf_token": home_page.CSRF_MARK}, request
+    )
+    home_page.store(request, print_, html)
+    return HttpResponse(html.replace(home_page.CSRF_MARK, get_token(request)))
 
 
 SECTIONS = {

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sotay.core.cache import home_reads_changed
 from sotay.documents.models import Document, DocumentLink, DocumentState
 from sotay.documents.queries import may_open
 from sotay.documents.text import body_blocks
@@ -167,7 +168,8 @@ def related(user, found: Entry, incoming_labels: dict) -> list[tuple[str, Docume
 
 def open_document(user, document: Document) -> bool:
     """Record the read receipt (first opening of a published document only) and answer
-    whether the document is bookmarked: one statement on PostgreSQL."""
+    whether the document is bookmarked: one statement on PostgreSQL. A first opening
+    also makes the reader's stored home page stale (its unread marks)."""
     receipt = document.state == DocumentState.PUBLISHED and user.is_authenticated
     bookmark_sql = (
         "SELECT EXISTS (SELECT 1 FROM documents_bookmark WHERE user_id = %s AND document_id = %s)"
@@ -177,14 +179,20 @@ def open_document(user, document: Document) -> bool:
         "VALUES (%s, %s, %s) ON CONFLICT (document_id, user_id) DO NOTHING"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    first = False
     with connection.cursor() as cur:
         if receipt and connection.vendor == "postgresql":
             cur.execute(
-                f"WITH r AS ({read_sql}) {bookmark_sql}",
+                f"WITH r AS ({read_sql} RETURNING 1) {bookmark_sql}, EXISTS (SELECT 1 FROM r)",  # noqa: S608 - fixed text
                 [user.pk, document.pk, now, user.pk, document.pk],
             )
-            return bool(cur.fetchone()[0])
-        if receipt:
-            cur.execute(read_sql, [user.pk, document.pk, now])
-        cur.execute(bookmark_sql, [user.pk, document.pk])
-        return bool(cur.fetchone()[0])
+            bookmarked, first = cur.fetchone()
+        else:
+            if receipt:
+                cur.execute(read_sql, [user.pk, document.pk, now])
+                first = cur.rowcount == 1
+            cur.execute(bookmark_sql, [user.pk, document.pk])
+            bookmarked = cur.fetchone()[0]
+    if first:
+        home_reads_changed(user.pk)
+    return bool(bookmarked)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can
 from sotay.audit.services import record
+from sotay.core.cache import home_reads_changed
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.documents import files
 from sotay.documents.models import (
@@ -297,6 +298,8 @@ def record_read(*, user, document: Document) -> bool:
     if document.state != DocumentState.PUBLISHED or not user.is_authenticated:
         return False
     _, created = DocumentRead.objects.get_or_create(user=user, document=document)
+    if created:
+        home_reads_changed(user.pk)
     return created
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can
 from sotay.audit.services import record
+from sotay.core.cache import home_reads_changed
 from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.core.richtext import is_blank, sanitize, to_text
 from sotay.documents.text import plain, search_text
@@ -237,6 +238,8 @@ def record_read(*, user, post: Post) -> bool:
     if not getattr(user, "is_authenticated", False) or not is_live(post):
         return False
     _, created = PostRead.objects.get_or_create(user=user, post=post)
+    if created:
+        home_reads_changed(user.pk)
     return created
 
 

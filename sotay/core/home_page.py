@@ -1,0 +1,106 @@
+"""The home page as this member last saw it, kept whole while nothing on it changed (P2).
+
+The home feed is the page every member lands on each time they open the app, and most
+openings show exactly what the last one showed. Its parts (news.feed_cache's shared
+scope page, the bell, the study block, the shortcut tiles) are each cached already, yet
+assembling and rendering them cost ~2 ms a page. So the rendered page itself is kept in
+the shared cache, one entry per user, with a *fingerprint* of everything it was made
+from:
+
+    the scope page's key   its audience epochs, minute slot, day and language
+                           (news.feed_cache._key): any document, post or required
+                           reading addressed to a level the user reads, a scheduled post
+                           coming due, midnight, another language;
+    the user               account status, name, roles (grants: seats, role grants and
+                           the branch the member belongs to, which also decide the
+                           shortcut tiles), superuser flag;
+    the member             status, organisation and its name;
+    the bell               the unread notices count (notifications.queries);
+    the study block        the programmes and standing shown (learning.queries).
+
+A request recomputes the fingerprint from those near-cached values (no SQL) and serves
+the entry only when it matches; otherwise the view renders the page and stores it. The
+user's own reads (the unread marks, which required documents stay on top) count through
+a token of theirs: the first opening of a document or post (core.cache.home_reads_changed, called by the read
+receipts) draws a new one on commit. The token is read before the page is rendered, so
+a read that commits while a page is being rendered leaves that page unserved.
+The CSRF token is not stored: the page is kept with a placeholder and each answer gets
+a freshly masked token. A page with a flash message pending is never stored or served.
+Only with the shared cache (Redis): entries are not kept in the processes' near cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from sotay.accounts import permissions
+from sotay.accounts.models import AccountStatus
+from sotay.core.cache import HOME_READS_KEY
+from sotay.learning.queries import home_programmes
+from sotay.news import feed, feed_cache
+from sotay.notifications.queries import unread_count
+
+KEY = "home-page:{}"
+TTL_SECONDS = 600  # below core.cache.HOME_READS_TTL: a lapsed reads token never revives a page
+VERSION = 1  # bump when the page's template changes shape without a deploy restart
+# Stands for the CSRF token in a stored page. The same in every process (any may serve
+# a page another stored) and derived from the secret key, so no text a user writes can
+# guess it; it never reaches a browser.
+CSRF_MARK = (
+    "csrfmark"
+    + hmac.new(settings.SECRET_KEY.encode(), b"home-page csrf mark", hashlib.sha256).hexdigest()[
+        :24
+    ]
+)
+
+
+def enabled() -> bool:
+    return bool(settings.SOTAY_SHARED_CACHE)
+
+
+def fingerprint(request) -> str | None:
+    """What the page is made of, as a digest; None when this page must not be kept
+    (no shared cache, a flash message waiting, an account that is not active)."""
+    user = request.user
+    if not enabled() or not user.is_authenticated or user.status != AccountStatus.ACTIVE:
+        return None
+    if len(messages.get_messages(request)):  # counting does not consume them
+        return None
+    member = user.member if user.member_id else None
+    scope = feed.Scope.of(user)
+    parts = (
+        VERSION,
+        feed_cache._key(scope) if scope.paths else "",
+        user.pk,
+        user.full_name,
+        permissions.is_superadmin(user),
+        sorted((g.role, g.path) for g in permissions.grants_for(user)),
+        member and (member.pk, member.status, member.organization_id, member.organization.name),
+        cache.get(HOME_READS_KEY.format(user.pk), ""),
+        unread_count(user),
+        [(p.pk, p.title, p.closes_on, getattr(p, "standing", None)) for p in home_programmes(user)],
+    )
+    return hashlib.sha1(repr(parts).encode()).hexdigest()  # noqa: S324 - a cache key
+
+
+def serve(request, print_: str | None) -> HttpResponse | None:
+    """The stored page when its fingerprint is `print_`, with this answer's token."""
+    if print_ is None:
+        return None
+    found = cache.get(KEY.format(request.user.pk))
+    if found is None or found[0] != print_:
+        return None
+    return HttpResponse(found[1].replace(CSRF_MARK, get_token(request)))
+
+
+def store(request, print_: str | None, html: str) -> None:
+    """Keep the page (rendered with CSRF_MARK as its token) under its fingerprint."""
+    if print_ is not None:
+        cache.set(KEY.format(request.user.pk), (print_, html), TTL_SECONDS)
