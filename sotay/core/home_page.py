@@ -7,10 +7,10 @@ assembling and rendering them cost ~2 ms a page. So the rendered page itself is 
 the shared cache, one entry per user, with a *fingerprint* of everything it was made
 from:
 
-    the scope page's key   its audience epochs, minute slot, day and language
+    the scope page's key   its audience epochs, day and language
                            (news.feed_cache._key): any document, post or required
-                           reading addressed to a level the user reads, a scheduled post
-                           coming due, midnight, another language;
+                           reading addressed to a level the user reads, midnight,
+                           another language;
     the user               account status, name, roles (grants: seats, role grants and
                            the branch the member belongs to, which also decide the
                            shortcut tiles), superuser flag;
@@ -18,7 +18,8 @@ from:
     the bell               the unread notices count (notifications.queries);
     the study block        the programmes and standing shown (learning.queries).
 
-A request recomputes the fingerprint from those near-cached values (no SQL) and serves
+and, like the scope page, it is kept only until the next scheduled post addressed to the
+user's levels comes out. A request recomputes the fingerprint from those near-cached values (no SQL) and serves
 the entry only when it matches; otherwise the view renders the page and stores it. The
 user's own reads (the unread marks, which required documents stay on top) count through
 a token of theirs: the first opening of a document or post (core.cache.home_reads_changed, called by the read
@@ -39,6 +40,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from sotay.accounts import permissions
 from sotay.accounts.models import AccountStatus
@@ -95,12 +97,14 @@ def serve(request, print_: str | None) -> HttpResponse | None:
     if print_ is None:
         return None
     found = cache.get(KEY.format(request.user.pk))
-    if found is None or found[0] != print_:
+    if found is None or found[0] != print_ or found[2] <= timezone.now().timestamp():
         return None
     return HttpResponse(found[1].replace(CSRF_MARK, get_token(request)))
 
 
-def store(request, print_: str | None, html: str) -> None:
-    """Keep the page (rendered with CSRF_MARK as its token) under its fingerprint."""
-    if print_ is not None:
-        cache.set(KEY.format(request.user.pk), (print_, html), TTL_SECONDS)
+def store(request, print_: str | None, html: str, until: float) -> None:
+    """Keep the page (rendered with CSRF_MARK as its token) under its fingerprint, until
+    the timestamp `until` (the next scheduled post) at most."""
+    ttl = min(TTL_SECONDS, int(until - timezone.now().timestamp()))
+    if print_ is not None and ttl > 0:
+        cache.set(KEY.format(request.user.pk), (print_, html, until), ttl)

@@ -36,19 +36,19 @@ def home(request):
     shared = feed_cache.first_page(user) if cursor is None else None
     if shared is not None:
         # The scope's rendered first page with this reader's marks (one statement).
-        context["head_html"], context["items_html"], context["more_html"] = shared
+        context["head_html"], context["items_html"], context["more_html"], until = shared
         context["prerendered"] = True
     elif cursor is not None:
         context["head"] = []
         context["items"], context["next_cursor"] = feed.stream(user, cursor)
     else:
         context["head"], context["items"], context["next_cursor"] = feed.first_page(user)
-    if print_ is None:
+    if print_ is None or shared is None:
         return render(request, "core/home.html", context)
     html = render_to_string(
         "core/home.html", {**context, "csrf_token": home_page.CSRF_MARK}, request
     )
-    home_page.store(request, print_, html)
+    home_page.store(request, print_, html, until)
     return HttpResponse(html.replace(home_page.CSRF_MARK, get_token(request)))
 
 

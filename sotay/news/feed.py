@@ -320,3 +320,20 @@ def first_page(user) -> tuple[list[FeedItem], list[FeedItem], str | None]:
     items, cursor = stream(user)
     shown = {(i.kind, i.id) for i in head}
     return head, [i for i in items if (i.kind, i.id) not in shown], cursor
+
+
+def next_scheduled(scope: Scope, now: dt.datetime) -> dt.datetime | None:
+    """When the next post scheduled for the scope's paths comes out (published, due
+    after `now`), or None: until then the feed's first page cannot change by itself."""
+    paths = sorted(scope.paths)
+    if not paths:
+        return None
+    marks = ", ".join(["%s"] * len(paths))
+    sql = (
+        "SELECT MIN(publish_at) FROM news_post WHERE state = 'published' "  # noqa: S608 - placeholders only
+        f"AND publish_at > %s AND path IN ({marks})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [connection.ops.adapt_datetimefield_value(now), *paths])
+        (due,) = cur.fetchone()
+    return None if due is None else _aware(due)

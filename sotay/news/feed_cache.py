@@ -15,17 +15,20 @@ The entry's key holds
                      tree move through permissions.invalidate_all); read from the near
                      cache at no cost. A branch's resolution thus invalidates that
                      branch's page only, a city document every page below the city;
-    a minute slot    scheduled posts appear on their minute without any write;
     the day          "overdue" marks turn at midnight;
     the language     the pieces are rendered text.
+A page also holds when it stops being right without any write: the publication time
+of the next scheduled post addressed to the scope (`until`). Past it the page is built
+again, so a scheduled post appears at its time; a scope with none scheduled keeps its
+page until something changes (at most SCOPE_TTL).
 Only with a shared cache (Redis, `SOTAY_SHARED_CACHE`): with per-process memory caches
 one process would not see another's epoch, so the page is computed every time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,7 +41,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sotay.news import feed
 
 EPOCH_KEY = "epoch:feed"
-SLOT_SECONDS = 60
+SCOPE_TTL = 3600  # seconds a scope's page is kept at most
 # Required documents kept per scope: a reader who has read some still gets TOP_REQUIRED.
 REQUIRED_CANDIDATES = 40
 
@@ -60,6 +63,7 @@ class ScopePage:
     required: list[Piece]
     stream: list[Piece]
     more: str  # the "Xem thêm" link (empty at the end)
+    until: float  # timestamp: the next scheduled post's publication, or the page's TTL
 
 
 def enabled() -> bool:
@@ -96,10 +100,9 @@ def _key(scope: feed.Scope) -> str:
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a secret
         repr(sorted(scope.paths.items())).encode()
     ).hexdigest()
-    slot = int(time.time()) // SLOT_SECONDS
     lang = translation.get_language() or settings.LANGUAGE_CODE
     day = timezone.localdate().isoformat()
-    return f"feedpage:{digest}:{_epochs(scope)}:{slot}:{day}:{lang}"
+    return f"feedpage:{digest}:{_epochs(scope)}:{day}:{lang}"
 
 
 def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
@@ -113,15 +116,18 @@ def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
     return pieces
 
 
-def _build(scope: feed.Scope) -> ScopePage:
+def _build(scope: feed.Scope, now: dt.datetime) -> ScopePage:
     # user 0 is nobody: no read is excluded, every item comes out unread.
     head = feed.top_for(scope, 0, required=REQUIRED_CANDIDATES)
     items, cursor = feed.stream_for(scope, 0)
+    due = feed.next_scheduled(scope, now)
+    until = now.timestamp() + SCOPE_TTL
     return ScopePage(
         pinned=_pieces([i for i in head if i.is_post]),
         required=_pieces([i for i in head if not i.is_post]),
         stream=_pieces(items),
         more=render_to_string("news/_feed_more.html", {"next_cursor": cursor}),
+        until=min(until, due.timestamp()) if due else until,
     )
 
 
@@ -152,19 +158,21 @@ def _read_by(user_id: int, page: ScopePage) -> set[tuple[str, int]]:
         return {(kind, int(pk)) for kind, pk in cur.fetchall()}
 
 
-def first_page(user) -> tuple[list[SafeString], list[SafeString], SafeString] | None:
-    """The reader's top block and first stream page as rendered items, and the "more"
-    link; None without a shared cache (the caller renders feed.first_page itself)."""
+def first_page(user) -> tuple[list[SafeString], list[SafeString], SafeString, float] | None:
+    """The reader's top block and first stream page as rendered items, the "more" link,
+    and until when they are right (a timestamp); None without a shared cache (the
+    caller renders feed.first_page itself)."""
     if not enabled():
         return None
+    now = timezone.now()
     scope = feed.Scope.of(user)
     if not scope.paths:
-        return [], [], mark_safe("")
+        return [], [], mark_safe(""), now.timestamp() + SCOPE_TTL
     key = _key(scope)
     page = cache.get(key)
-    if page is None:
-        page = _build(scope)
-        cache.set(key, page, SLOT_SECONDS * 2)
+    if page is None or page.until <= now.timestamp():
+        page = _build(scope, now)
+        cache.set(key, page, max(1, int(page.until - now.timestamp())))
     read = _read_by(user.pk, page)
     required = [p for p in page.required if (p.kind, p.id) not in read][: feed.TOP_REQUIRED]
     head = page.pinned + required
@@ -174,4 +182,5 @@ def first_page(user) -> tuple[list[SafeString], list[SafeString], SafeString] | 
         [p.html(read) for p in head],
         [p.html(read) for p in stream],
         mark_safe(page.more),  # noqa: S308 - rendered by our template
+        page.until,
     )

@@ -45,9 +45,9 @@ def renders(monkeypatch):
     calls = []
     real = home_page.store
 
-    def counting(request, print_, html):
+    def counting(request, print_, html, until):
         calls.append(request.user.pk)
-        real(request, print_, html)
+        real(request, print_, html, until)
 
     monkeypatch.setattr(home_page, "store", counting)
     return calls

@@ -36,9 +36,9 @@ def builds(monkeypatch):
     calls = []
     real = feed_cache._build
 
-    def counting(scope):
+    def counting(scope, now):
         calls.append(scope)
-        return real(scope)
+        return real(scope, now)
 
     monkeypatch.setattr(feed_cache, "_build", counting)
     return calls
@@ -185,15 +185,42 @@ def test_without_the_commit_the_shared_page_is_kept(world, content, client, shar
     assert "Chưa cam kết" not in page(client, world.member)[1]
 
 
-def test_a_scheduled_post_appears_in_its_minute(world, content, client, shared, monkeypatch):
-    post = make_post(world, world.commune, "Tin hẹn giờ")
-    post.publish_at = timezone.now() + dt.timedelta(seconds=30)
+@pytest.mark.parametrize("pinned", [False, True])
+def test_a_scheduled_post_appears_at_its_time_and_the_page_is_kept_until_then(
+    world, content, client, shared, builds, monkeypatch, pinned
+):
+    post = make_post(world, world.commune, "Tin hẹn giờ", pinned=pinned)
+    due = timezone.now() + dt.timedelta(minutes=30)
+    post.publish_at = due
     post.save(update_fields=["publish_at"])
-    assert "Tin hẹn giờ" not in page(client, world.member)[1]
-    later = timezone.now() + dt.timedelta(seconds=feed_cache.SLOT_SECONDS + 1)
-    monkeypatch.setattr(feed_cache.time, "time", lambda: later.timestamp())
-    monkeypatch.setattr(feed.timezone, "now", lambda: later)
-    assert "Tin hẹn giờ" in page(client, world.member)[1]
+
+    def shown_at(moment):
+        monkeypatch.setattr(feed.timezone, "now", lambda: moment)
+        head, items, _ = page(client, world.member)
+        return "Tin hẹn giờ" in head + items
+
+    assert not shown_at(due - dt.timedelta(minutes=29))
+    assert not shown_at(due - dt.timedelta(seconds=1))
+    assert len(builds) == 1  # nothing changed: the page was kept for 29 minutes
+    assert shown_at(due + dt.timedelta(seconds=1))
+    assert len(builds) == 2
+
+
+def test_a_scope_with_nothing_scheduled_keeps_its_page_for_the_whole_ttl(
+    world, content, client, shared, builds, monkeypatch
+):
+    start = timezone.now()
+    page(client, world.member)
+    monkeypatch.setattr(
+        feed.timezone, "now", lambda: start + dt.timedelta(seconds=feed_cache.SCOPE_TTL - 5)
+    )
+    page(client, world.member)
+    assert len(builds) == 1
+    monkeypatch.setattr(
+        feed.timezone, "now", lambda: start + dt.timedelta(seconds=feed_cache.SCOPE_TTL + 5)
+    )
+    page(client, world.member)
+    assert len(builds) == 2
 
 
 def test_without_a_shared_cache_the_page_is_computed_per_reader(world, content, builds, client):
