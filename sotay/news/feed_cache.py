@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,13 +107,43 @@ def _key(scope: feed.Scope) -> str:
     return f"feedpage:{digest}:{_epochs(scope)}:{day}:{lang}"
 
 
+# Rendered items, shared by every scope's build in this process: the city's and the
+# commune's documents appear in the pages of all the branches below them, so a branch's
+# page mostly reuses items another branch's build rendered. The key is everything the
+# item's template reads (and the day, for "overdue", and the language), so an entry can
+# never be stale; least recently used entries go first.
+ITEMS_KEPT = 5_000
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _render_item(item: feed.FeedItem, day: str, lang: str) -> str:
+    key = (
+        lang, day, item.kind, item.id, item.at, item.title, item.summary, item.label,
+        item.org, item.unread, item.cover, item.pinned, item.due_on,
+    )  # fmt: skip
+    with _rendered_lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = render_to_string("news/_feed_item.html", {"item": item})
+    with _rendered_lock:
+        _rendered[key] = html
+        while len(_rendered) > ITEMS_KEPT:
+            _rendered.popitem(last=False)
+    return html
+
+
 def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
+    day = timezone.localdate().isoformat()
+    lang = translation.get_language() or settings.LANGUAGE_CODE
     pieces = []
     for item in items:
         item.unread = True
-        unread = render_to_string("news/_feed_item.html", {"item": item})
+        unread = _render_item(item, day, lang)
         item.unread = False
-        read = render_to_string("news/_feed_item.html", {"item": item})
+        read = _render_item(item, day, lang)
         pieces.append(Piece(item.kind, item.id, unread, read))
     return pieces
 

@@ -227,3 +227,23 @@ def test_without_a_shared_cache_the_page_is_computed_per_reader(world, content, 
     page(client, world.member)
     assert builds == []
     assert feed_cache.first_page(world.member) is None
+
+
+def test_an_item_shared_by_two_scopes_is_rendered_once(world, content, client, shared, monkeypatch):
+    """The province's resolution is on every branch's page; the second branch's build
+    takes the first one's rendering of it (news.feed_cache._render_item)."""
+    feed_cache._rendered.clear()
+    rendered = []
+    real = feed_cache.render_to_string
+
+    def counting(name, context):
+        if "item" in context:
+            rendered.append(context["item"].title)
+        return real(name, context)
+
+    monkeypatch.setattr(feed_cache, "render_to_string", counting)
+    page(client, world.member)  # branch B1
+    page(client, world.outsider)  # branch B2, same province
+    assert rendered.count("Nghị quyết thành phố") == 2  # unread and read, once each
+    assert rendered.count("Kế hoạch chi bộ 1") == 2 and rendered.count("Kế hoạch chi bộ 2") == 2
+    feed_cache._rendered.clear()
