@@ -39,7 +39,24 @@ def _content(world):
     return required
 
 
-def test_a_member_reads_the_feed_scrolls_for_more_and_reading_clears_the_mark(page, server, world):
+@pytest.fixture(params=["computed", "kept"])
+def pages_kept(request, settings):
+    """The feed as computed per request, and with the shared cache (Redis in production):
+    scope pages shared and each member's page kept whole (core.home_page)."""
+    if request.param == "kept":
+        from django.core.cache import cache
+
+        settings.SOTAY_SHARED_CACHE = True
+        cache.clear()
+        yield True
+        cache.clear()
+    else:
+        yield False
+
+
+def test_a_member_reads_the_feed_scrolls_for_more_and_reading_clears_the_mark(
+    page, server, world, pages_kept
+):
     required = _content(world)
     sign_in(page, server, world.member.username)
     page.goto(server + "/")
@@ -60,7 +77,10 @@ def test_a_member_reads_the_feed_scrolls_for_more_and_reading_clears_the_mark(pa
     assert "Chi bộ Khu phố 2" not in page.locator("main").inner_text()
     assert is_nfc(page.locator("main").inner_text())
     assert scroll_width(page) <= WIDTH
-    shoot(page, "home_feed")
+    if pages_kept:
+        page.reload()  # the second opening is the kept page
+        expect(stream).to_have_count(19)
+    shoot(page, "home_feed_kept" if pages_kept else "home_feed")
 
     # The end of the first page is revealed: htmx fetches the next one in place.
     page.locator(".feed-more").scroll_into_view_if_needed()
