@@ -135,6 +135,13 @@ def _render_item(item: feed.FeedItem, day: str, lang: str) -> str:
     return html
 
 
+def render_item(item: feed.FeedItem) -> SafeString:
+    """One feed item as HTML (later pages too, through `{% feed_item %}`)."""
+    day = timezone.localdate().isoformat()
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return mark_safe(_render_item(item, day, lang))  # noqa: S308 - rendered by our template
+
+
 def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
     day = timezone.localdate().isoformat()
     lang = translation.get_language() or settings.LANGUAGE_CODE
