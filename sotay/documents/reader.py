@@ -19,6 +19,9 @@ by the same code.
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,8 +29,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from sotay.core.cache import home_reads_changed
 from sotay.documents.models import Document, DocumentLink, DocumentState
@@ -50,6 +55,7 @@ class Entry:
     outgoing: list[tuple[str, Document]]  # (relation, target)
     incoming: list[tuple[str, Document]]  # (relation, source)
     suggestions: list[Document]
+    build: str = ""  # unique per cached build (the rendered text's key); "" when not cached
 
 
 def _shared() -> bool:
@@ -132,8 +138,47 @@ def entry(pk) -> Entry | None:
         found = _build(pk)
         if found is None:
             return None
+        found.build = uuid.uuid4().hex
         cache.set(key, found, TTL)
     return found
+
+
+# The document's header and text rendered, per process: what every reader of it sees
+# alike (a long text is most of the page's rendering). Kept under the entry's build id
+# and the language. A cached entry never changes and any change builds a new entry with
+# a new id (not the epochs: they start again from 0 if Redis is emptied), so a rendering
+# can never be stale; the least recently read go first.
+TEXTS_KEPT = 300
+_texts: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_texts_lock = threading.Lock()
+
+
+def rendered(found: Entry) -> tuple[SafeString, SafeString]:
+    """The reader's header (kind, symbol, title, issuer, dates, audience) and its text
+    (summary, contents for three headings or more, body, attachments, tags) as HTML."""
+    key = (found.build, get_language()) if found.build else None
+    with _texts_lock:
+        html = _texts.get(key) if key else None
+        if html is not None:
+            _texts.move_to_end(key)
+    if html is None:
+        toc = [b for b in found.blocks if b["heading"]]
+        context = {
+            "document": found.document,
+            "blocks": found.blocks,
+            "toc": toc if len(toc) >= 3 else [],
+            "attachments": found.attachments,
+        }
+        html = (
+            render_to_string("documents/_reader_head.html", context),
+            render_to_string("documents/_reader_text.html", context),
+        )
+        if key:
+            with _texts_lock:
+                _texts[key] = html
+                while len(_texts) > TEXTS_KEPT:
+                    _texts.popitem(last=False)
+    return mark_safe(html[0]), mark_safe(html[1])  # noqa: S308 - rendered by our templates
 
 
 def _opens(user, document: Document) -> bool:

@@ -138,22 +138,21 @@ def library(request):
 @require_GET
 def detail(request, pk: int):
     """The reader. The document's shared part comes from documents.reader (cached per
-    document with the shared cache); this reader's part is one statement: the read
-    receipt and the bookmark."""
+    document with the shared cache, its header and text rendered once per process); this
+    reader's part is one statement: the read receipt and the bookmark."""
     user = request.user
     found = reader.entry_for(user, pk)
     document = found.document
     bookmarked = reader.open_document(user, document)
-    toc = [b for b in found.blocks if b["heading"]]
+    reader_head, reader_text = reader.rendered(found)
     can_edit = can(user, CONTENT_PUBLISH, document.audience_org)
     return render(
         request,
         "documents/document_detail.html",
         {
             "document": document,
-            "blocks": found.blocks,
-            "toc": toc if len(toc) >= 3 else [],
-            "attachments": found.attachments,
+            "reader_head": reader_head,
+            "reader_text": reader_text,
             "bookmarked": bookmarked,
             "related": reader.related(user, found, INCOMING_LABELS),
             "can_edit": can_edit,

@@ -126,3 +126,37 @@ def test_bookmarks_are_the_readers_own_and_never_cached(world, client, shared):
     services.toggle_bookmark(user=world.member, document=document)
     assert 'aria-pressed="true"' in view(client, world.member, document).content.decode()
     assert 'aria-pressed="true"' not in view(client, world.probationary, document).content.decode()
+
+
+def test_the_text_is_rendered_once_per_build_and_again_after_a_change(
+    world, client, shared, monkeypatch, django_capture_on_commit_callbacks
+):
+    rendered = []
+    real = reader.render_to_string
+
+    def counting(name, context):
+        rendered.append(name)
+        return real(name, context)
+
+    monkeypatch.setattr(reader, "render_to_string", counting)
+    document = make_document(world, world.commune, title="Nghị quyết của phường")
+    view(client, world.member, document)
+    view(client, world.secretary, document)
+    assert rendered.count("documents/_reader_text.html") == 1  # the second reader reused it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(actor=world.admin, document=document, reason="Ban hành nhầm")
+    html = view(client, world.admin, document).content.decode()
+    assert "Văn bản đã bị thu hồi" in html and "Nghị quyết của phường" in html
+    assert rendered.count("documents/_reader_text.html") == 2  # a new build, a new rendering
+
+
+def test_without_a_shared_cache_the_text_is_rendered_each_time(world, client, monkeypatch):
+    rendered = []
+    real = reader.render_to_string
+    monkeypatch.setattr(
+        reader, "render_to_string", lambda name, ctx: rendered.append(name) or real(name, ctx)
+    )
+    document = make_document(world, world.commune, title="Nghị quyết của phường")
+    view(client, world.member, document)
+    view(client, world.member, document)
+    assert rendered.count("documents/_reader_text.html") == 2
