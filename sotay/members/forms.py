@@ -19,6 +19,7 @@ def _date(label, required=False):
 
 
 class EventForm(forms.Form):
+    memo_unbound = True  # its blank rendering is the same for everyone ({% unbound_form %})
     kind = forms.ChoiceField(
         label=_("Sự kiện"),
         choices=[c for c in EventKind.choices if c[0] != EventKind.RECORD_OPENED],
@@ -35,6 +36,7 @@ class EventForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    memo_unbound = True
     message = forms.CharField(
         label=_("Thông tin nào sai và cần sửa thế nào"),
         max_length=2000,
@@ -93,6 +95,8 @@ class MemberFilterForm(forms.Form):
 class PhotoForm(forms.Form):
     """Only carries the upload: records.set_photo checks the file (by content) and the
     reason, so the page and the API refuse with the same messages."""
+
+    memo_unbound = True
 
     photo = forms.FileField(
         label=_("Ảnh chân dung (JPEG, PNG hoặc WebP, tối đa 2 MB)"),
