@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 
 from sotay.accounts import permissions
 from sotay.accounts.models import AccountStatus
@@ -99,12 +100,29 @@ def serve(request, print_: str | None) -> HttpResponse | None:
     found = cache.get(KEY.format(request.user.pk))
     if found is None or found[0] != print_ or found[2] <= timezone.now().timestamp():
         return None
-    return HttpResponse(found[1].replace(CSRF_MARK, get_token(request)))
+    return respond(request, found[1], found[3])
 
 
-def store(request, print_: str | None, html: str, until: float) -> None:
+def store(request, print_: str | None, html: str, until: float) -> str:
     """Keep the page (rendered with CSRF_MARK as its token) under its fingerprint, until
-    the timestamp `until` (the next scheduled post) at most."""
+    the timestamp `until` (the next scheduled post) at most; returns its digest."""
+    digest = hashlib.sha1(html.encode()).hexdigest()  # noqa: S324 - a validator, not a secret
     ttl = min(TTL_SECONDS, int(until - timezone.now().timestamp()))
     if print_ is not None and ttl > 0:
-        cache.set(KEY.format(request.user.pk), (print_, html, until), ttl)
+        cache.set(KEY.format(request.user.pk), (print_, html, until, digest), ttl)
+    return digest
+
+
+def respond(request, html: str, digest: str) -> HttpResponse:
+    """The page with this answer's CSRF token, or 304 Not Modified when the browser
+    already holds it (a weak ETag: the copies differ only in how the token is masked).
+    The ETag covers the page and the user's CSRF secret, so a browser never keeps a page
+    whose token no longer matches its cookie (a new sign-in rotates the secret). On a
+    weak network a member reopening an unchanged home page downloads nothing."""
+    token = get_token(request)  # sets CSRF_COOKIE when the browser sent none
+    secret = request.META.get("CSRF_COOKIE", "")
+    tag = hashlib.sha1(f"{digest}:{secret}".encode()).hexdigest()[:32]  # noqa: S324
+    response = HttpResponse(html.replace(CSRF_MARK, token))
+    response["ETag"] = f'W/"{tag}"'
+    response["Cache-Control"] = "private, no-cache"
+    return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -1,7 +1,6 @@
 """The home shell and the sections that later features fill."""
 
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -48,8 +47,7 @@ def home(request):
     html = render_to_string(
         "core/home.html", {**context, "csrf_token": home_page.CSRF_MARK}, request
     )
-    home_page.store(request, print_, html, until)
-    return HttpResponse(html.replace(home_page.CSRF_MARK, get_token(request)))
+    return home_page.respond(request, html, home_page.store(request, print_, html, until))
 
 
 SECTIONS = {

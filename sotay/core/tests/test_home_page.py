@@ -47,7 +47,7 @@ def renders(monkeypatch):
 
     def counting(request, print_, html, until):
         calls.append(request.user.pk)
-        real(request, print_, html, until)
+        return real(request, print_, html, until)
 
     monkeypatch.setattr(home_page, "store", counting)
     return calls
@@ -211,3 +211,39 @@ def test_later_pages_are_rendered_each_time(world, client, shared, renders):
     for _ in range(2):
         assert client.get(f"/?sau={later}").status_code == 200
     assert len(renders) == 1  # only the first page
+
+
+def test_reopening_an_unchanged_page_downloads_nothing(
+    world, client, shared, renders, django_capture_on_commit_callbacks
+):
+    """Weak networks: the browser revalidates with the page's ETag and gets 304 while
+    nothing on the page changed; anything that changes it gives a new ETag."""
+    document = make_document(world, world.branch, title="Kế hoạch tháng")
+    client.force_login(world.member)
+    first = client.get("/")
+    etag = first["ETag"]
+    assert etag.startswith('W/"') and first["Cache-Control"] == "private, no-cache"
+    again = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert len(renders) == 1
+    open_document(client, document, django_capture_on_commit_callbacks)
+    changed = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Kế hoạch tháng" not in UNREAD.findall(changed.content.decode())
+
+
+def test_a_new_csrf_secret_means_a_new_etag(world, client, shared):
+    """A cached copy holds a token masked from the old secret: after the secret changes
+    (a new sign-in rotates it) the browser must get the page again, not a 304."""
+    client.force_login(world.member)
+    etag = client.get("/")["ETag"]
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    client.cookies["csrftoken"] = "a" * 32  # another secret
+    response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_without_a_shared_cache_there_is_no_etag(world, client):
+    client.force_login(world.member)
+    response = client.get("/")
+    assert response.status_code == 200 and not response.has_header("ETag")
