@@ -6,11 +6,13 @@ reaches thousands). Reading costs one `get_many` round trip. Only used when the 
 shared by all app processes (`SOTAY_SHARED_CACHE`), otherwise the value is computed.
 """
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 TTL_SECONDS = 300
 
@@ -59,10 +61,6 @@ def home_reads_changed(user_id: int) -> None:
     stored home page (its unread marks, its required documents on top) is stale."""
     if not settings.SOTAY_SHARED_CACHE:
         return
-    import secrets
-
-    from django.db import transaction
-
     transaction.on_commit(
         lambda: cache.set(HOME_READS_KEY.format(user_id), secrets.token_hex(6), HOME_READS_TTL)
     )

@@ -8,7 +8,7 @@ the shared cache, one entry per user, with a *fingerprint* of everything it was 
 from:
 
     the scope page's key   its audience epochs, day and language
-                           (news.feed_cache._key): any document, post or required
+                           (news.feed_cache.page_key): any document, post or required
                            reading addressed to a level the user reads, midnight,
                            another language;
     the user               account status, name, roles (grants: seats, role grants and
@@ -19,12 +19,13 @@ from:
     the study block        the programmes and standing shown (learning.queries).
 
 and, like the scope page, it is kept only until the next scheduled post addressed to the
-user's levels comes out. A request recomputes the fingerprint from those near-cached values (no SQL) and serves
-the entry only when it matches; otherwise the view renders the page and stores it. The
-user's own reads (the unread marks, which required documents stay on top) count through
-a token of theirs: the first opening of a document or post (core.cache.home_reads_changed, called by the read
-receipts) draws a new one on commit. The token is read before the page is rendered, so
-a read that commits while a page is being rendered leaves that page unserved.
+user's levels comes out. A request recomputes the fingerprint from those near-cached
+values (no SQL) and serves the entry only when it matches; otherwise the view renders
+the page and stores it. The user's own reads (the unread marks, which required
+documents stay on top) count through a token of theirs: the first opening of a
+document or post (core.cache.home_reads_changed, called by the read receipts) draws a
+new one on commit. The token is read before the page is rendered, so a read that
+commits while a page is being rendered leaves that page unserved.
 The CSRF token is not stored: the page is kept with a placeholder and each answer gets
 a freshly masked token. A page with a flash message pending is never stored or served.
 Only with the shared cache (Redis): entries are not kept in the processes' near cache.
@@ -56,23 +57,15 @@ VERSION = 1  # bump when the page's template changes shape without a deploy rest
 # Stands for the CSRF token in a stored page. The same in every process (any may serve
 # a page another stored) and derived from the secret key, so no text a user writes can
 # guess it; it never reaches a browser.
-CSRF_MARK = (
-    "csrfmark"
-    + hmac.new(settings.SECRET_KEY.encode(), b"home-page csrf mark", hashlib.sha256).hexdigest()[
-        :24
-    ]
-)
-
-
-def enabled() -> bool:
-    return bool(settings.SOTAY_SHARED_CACHE)
+_MARK_MAC = hmac.new(settings.SECRET_KEY.encode(), b"home-page csrf mark", hashlib.sha256)
+CSRF_MARK = "csrfmark" + _MARK_MAC.hexdigest()[:24]
 
 
 def fingerprint(request) -> str | None:
     """What the page is made of, as a digest; None when this page must not be kept
     (no shared cache, a flash message waiting, an account that is not active)."""
     user = request.user
-    if not enabled() or not user.is_authenticated or user.status != AccountStatus.ACTIVE:
+    if not feed_cache.enabled() or not user.is_authenticated or user.status != AccountStatus.ACTIVE:
         return None
     if len(messages.get_messages(request)):  # counting does not consume them
         return None
@@ -80,7 +73,7 @@ def fingerprint(request) -> str | None:
     scope = feed.Scope.of(user)
     parts = (
         VERSION,
-        feed_cache._key(scope) if scope.paths else "",
+        feed_cache.page_key(scope) if scope.paths else "",
         user.pk,
         user.full_name,
         permissions.is_superadmin(user),

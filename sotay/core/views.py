@@ -42,7 +42,7 @@ def home(request):
         context["items"], context["next_cursor"] = feed.stream(user, cursor)
     else:
         context["head"], context["items"], context["next_cursor"] = feed.first_page(user)
-    if print_ is None or shared is None:
+    if print_ is None:  # not kept; otherwise the shared cache is on and `shared` is set
         return render(request, "core/home.html", context)
     html = render_to_string(
         "core/home.html", {**context, "csrf_token": home_page.CSRF_MARK}, request

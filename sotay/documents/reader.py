@@ -19,9 +19,7 @@ by the same code.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from sotay.core.cache import home_reads_changed
+from sotay.core.lru import Lru
 from sotay.documents.models import Document, DocumentLink, DocumentState
 from sotay.documents.queries import may_open
 from sotay.documents.text import body_blocks
@@ -148,19 +147,14 @@ def entry(pk) -> Entry | None:
 # and the language. A cached entry never changes and any change builds a new entry with
 # a new id (not the epochs: they start again from 0 if Redis is emptied), so a rendering
 # can never be stale; the least recently read go first.
-TEXTS_KEPT = 300
-_texts: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-_texts_lock = threading.Lock()
+_texts = Lru(300)
 
 
 def rendered(found: Entry) -> tuple[SafeString, SafeString]:
     """The reader's header (kind, symbol, title, issuer, dates, audience) and its text
     (summary, contents for three headings or more, body, attachments, tags) as HTML."""
     key = (found.build, get_language()) if found.build else None
-    with _texts_lock:
-        html = _texts.get(key) if key else None
-        if html is not None:
-            _texts.move_to_end(key)
+    html = _texts.get(key) if key else None
     if html is None:
         toc = [b for b in found.blocks if b["heading"]]
         context = {
@@ -174,10 +168,7 @@ def rendered(found: Entry) -> tuple[SafeString, SafeString]:
             render_to_string("documents/_reader_text.html", context),
         )
         if key:
-            with _texts_lock:
-                _texts[key] = html
-                while len(_texts) > TEXTS_KEPT:
-                    _texts.popitem(last=False)
+            _texts.put(key, html)
     return mark_safe(html[0]), mark_safe(html[1])  # noqa: S308 - rendered by our templates
 
 

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,6 +38,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from sotay.core.lru import Lru
 from sotay.news import feed
 
 EPOCH_KEY = "epoch:feed"
@@ -98,12 +97,13 @@ def _epochs(scope: feed.Scope) -> str:
     return ".".join(str(found.get(k, 0)) for k in keys)
 
 
-def _key(scope: feed.Scope) -> str:
+def page_key(scope: feed.Scope) -> str:
+    """The scope page's cache key: it changes with anything the page is made of, but
+    for the next scheduled post (the page's `until`)."""
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a secret
         repr(sorted(scope.paths.items())).encode()
     ).hexdigest()
-    lang = translation.get_language() or settings.LANGUAGE_CODE
-    day = timezone.localdate().isoformat()
+    day, lang = _day_and_language()
     return f"feedpage:{digest}:{_epochs(scope)}:{day}:{lang}"
 
 
@@ -112,9 +112,13 @@ def _key(scope: feed.Scope) -> str:
 # page mostly reuses items another branch's build rendered. The key is everything the
 # item's template reads (and the day, for "overdue", and the language), so an entry can
 # never be stale; least recently used entries go first.
-ITEMS_KEPT = 5_000
-_rendered: OrderedDict[tuple, str] = OrderedDict()
-_rendered_lock = threading.Lock()
+_rendered = Lru(5_000)
+
+
+def _day_and_language() -> tuple[str, str]:
+    """What rendered feed text depends on besides the items: the day ("overdue") and
+    the language."""
+    return timezone.localdate().isoformat(), translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _render_item(item: feed.FeedItem, day: str, lang: str) -> str:
@@ -122,29 +126,20 @@ def _render_item(item: feed.FeedItem, day: str, lang: str) -> str:
         lang, day, item.kind, item.id, item.at, item.title, item.summary, item.label,
         item.org, item.unread, item.cover, item.pinned, item.due_on,
     )  # fmt: skip
-    with _rendered_lock:
-        html = _rendered.get(key)
-        if html is not None:
-            _rendered.move_to_end(key)
-            return html
-    html = render_to_string("news/_feed_item.html", {"item": item})
-    with _rendered_lock:
-        _rendered[key] = html
-        while len(_rendered) > ITEMS_KEPT:
-            _rendered.popitem(last=False)
+    html = _rendered.get(key)
+    if html is None:
+        html = render_to_string("news/_feed_item.html", {"item": item})
+        _rendered.put(key, html)
     return html
 
 
 def render_item(item: feed.FeedItem) -> SafeString:
     """One feed item as HTML (later pages too, through `{% feed_item %}`)."""
-    day = timezone.localdate().isoformat()
-    lang = translation.get_language() or settings.LANGUAGE_CODE
-    return mark_safe(_render_item(item, day, lang))  # noqa: S308 - rendered by our template
+    return mark_safe(_render_item(item, *_day_and_language()))  # noqa: S308 - our template
 
 
 def _pieces(items: list[feed.FeedItem]) -> list[Piece]:
-    day = timezone.localdate().isoformat()
-    lang = translation.get_language() or settings.LANGUAGE_CODE
+    day, lang = _day_and_language()
     pieces = []
     for item in items:
         item.unread = True
@@ -207,7 +202,7 @@ def first_page(user) -> tuple[list[SafeString], list[SafeString], SafeString, fl
     scope = feed.Scope.of(user)
     if not scope.paths:
         return [], [], mark_safe(""), now.timestamp() + SCOPE_TTL
-    key = _key(scope)
+    key = page_key(scope)
     page = cache.get(key)
     if page is None or page.until <= now.timestamp():
         page = _build(scope, now)

@@ -29,13 +29,19 @@ class MemoNode(template.Node):
 
     def render(self, context):
         key = (self.name, get_language(), *(v.resolve(context) for v in self.vary))
-        text = _store.get(key)
-        if text is None:
-            text = self.nodelist.render(context)
-            with _lock:
-                if len(_store) < MAX_ENTRIES:
-                    _store[key] = text
-        return mark_safe(text)  # noqa: S308 - rendered template output
+        return _remembered(key, lambda: self.nodelist.render(context))
+
+
+def _remembered(key: tuple, render) -> str:
+    """The text stored under `key`, rendered and stored the first time (while the store
+    has room)."""
+    text = _store.get(key)
+    if text is None:
+        text = str(render())
+        with _lock:
+            if len(_store) < MAX_ENTRIES:
+                _store[key] = text
+    return mark_safe(text)  # noqa: S308 - rendered template output
 
 
 @register.tag
@@ -65,18 +71,6 @@ def unbound_form(form):
     if form.is_bound or form.initial or not getattr(form, "memo_unbound", False):
         return form.render()
     cls = type(form)
-    key = (
-        "unbound-form",
-        get_language(),
-        cls.__module__,
-        cls.__qualname__,
-        form.prefix,
-        form.auto_id,
-    )
-    text = _store.get(key)
-    if text is None:
-        text = str(form.render())
-        with _lock:
-            if len(_store) < MAX_ENTRIES:
-                _store[key] = text
-    return mark_safe(text)  # noqa: S308 - rendered form output
+    key = ("unbound-form", get_language(), cls.__module__, cls.__qualname__, form.prefix,
+           form.auto_id)  # fmt: skip
+    return _remembered(key, form.render)

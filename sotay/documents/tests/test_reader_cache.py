@@ -128,17 +128,23 @@ def test_bookmarks_are_the_readers_own_and_never_cached(world, client, shared):
     assert 'aria-pressed="true"' not in view(client, world.probationary, document).content.decode()
 
 
-def test_the_text_is_rendered_once_per_build_and_again_after_a_change(
-    world, client, shared, monkeypatch, django_capture_on_commit_callbacks
-):
-    rendered = []
+@pytest.fixture
+def rendered(monkeypatch):
+    """The templates the reader rendered its header and text with, in order."""
+    names = []
     real = reader.render_to_string
 
     def counting(name, context):
-        rendered.append(name)
+        names.append(name)
         return real(name, context)
 
     monkeypatch.setattr(reader, "render_to_string", counting)
+    return names
+
+
+def test_the_text_is_rendered_once_per_build_and_again_after_a_change(
+    world, client, shared, rendered, django_capture_on_commit_callbacks
+):
     document = make_document(world, world.commune, title="Nghị quyết của phường")
     view(client, world.member, document)
     view(client, world.secretary, document)
@@ -150,12 +156,7 @@ def test_the_text_is_rendered_once_per_build_and_again_after_a_change(
     assert rendered.count("documents/_reader_text.html") == 2  # a new build, a new rendering
 
 
-def test_without_a_shared_cache_the_text_is_rendered_each_time(world, client, monkeypatch):
-    rendered = []
-    real = reader.render_to_string
-    monkeypatch.setattr(
-        reader, "render_to_string", lambda name, ctx: rendered.append(name) or real(name, ctx)
-    )
+def test_without_a_shared_cache_the_text_is_rendered_each_time(world, client, rendered):
     document = make_document(world, world.commune, title="Nghị quyết của phường")
     view(client, world.member, document)
     view(client, world.member, document)
