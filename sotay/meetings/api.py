@@ -25,7 +25,7 @@ from sotay.core.errors import PermissionDenied, ServiceError
 from sotay.core.pagination import page_of
 from sotay.documents.models import DocumentState
 from sotay.documents.queries import documents_visible_to
-from sotay.meetings import calendar, planning, services
+from sotay.meetings import calendar, night, planning, services
 from sotay.meetings.access import (
     get_agenda_item_for_user,
     get_entry_for_user,
@@ -483,10 +483,9 @@ def _attendance(a) -> dict:
 def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn):
     """The caller checks in: with `code` (scanned from the QR), else as the button."""
     require_active(request)
-    meeting = get_meeting_for_user(request.user, meeting_id)
-    a = services.check_in(
+    a = night.check_in(
         user=request.user,
-        meeting=meeting,
+        meeting_id=meeting_id,
         method=CheckInMethod.QR if payload.code else CheckInMethod.PHONE,
         code=payload.code[:64],
     )
@@ -593,9 +592,10 @@ def motion_vote(request: HttpRequest, meeting_id: int, motion_id: int, payload: 
     """The caller votes: `choices` are indexes into `options`. The answer says only
     that the vote was taken."""
     require_active(request)
+    night.cast_vote(
+        user=request.user, meeting_id=meeting_id, motion_id=motion_id, choices=payload.choices
+    )
     motion = get_motion_for_user(request.user, meeting_id, motion_id)
-    services.cast_vote(user=request.user, motion=motion, choices=payload.choices)
-    motion.refresh_from_db()
     return _motion(request.user, motion, services.may_run(request.user, motion.meeting))
 
 

@@ -57,6 +57,7 @@ QR_GRACE = 5
 DENIED = "Bạn không có quyền điều hành cuộc họp này."
 NOT_ON_ROSTER = "Bạn không có tên trong danh sách triệu tập của cuộc họp này."
 OTHER_BRANCH = "Cuộc họp này là của chi bộ khác, bạn không điểm danh được."
+ALREADY_VOTED = "Bạn đã biểu quyết nội dung này, không được biểu quyết lần hai."
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -409,14 +410,15 @@ def qr_ticket(*, user, meeting: Meeting, code: str, now: dt.datetime | None = No
     )
 
 
-def _ticket_valid(ticket: str, meeting: Meeting, user, now: dt.datetime) -> bool:
+def ticket_valid(ticket: str, meeting_id: int, user, now: dt.datetime) -> bool:
+    """Whether the ticket was issued to this user for this meeting moments ago."""
     if not ticket:
         return False
     try:
         data = signing.loads(ticket, salt=_TICKET_SALT)
     except signing.BadSignature:
         return False
-    if not isinstance(data, dict) or data.get("m") != meeting.pk or data.get("u") != user.pk:
+    if not isinstance(data, dict) or data.get("m") != meeting_id or data.get("u") != user.pk:
         return False
     age = now.timestamp() - float(data.get("t", 0))
     return -QR_GRACE <= age <= QR_TICKET_AGE
@@ -468,7 +470,7 @@ def check_in(
     if (
         method == CheckInMethod.QR
         and not _qr_valid(meeting, code, now)
-        and not _ticket_valid(ticket, meeting, user, now)
+        and not ticket_valid(ticket, meeting.pk, user, now)
     ):
         raise ServiceError("Mã QR đã hết hạn hoặc không đúng. Hãy quét mã đang hiển thị.", "code")
     if attendance.status != AttendanceStatus.ABSENT:
@@ -712,12 +714,12 @@ def _locked_motion_state(motion: Motion, *, exclusive: bool) -> str:
 
 def _cast(*, motion: Motion, member: Member, choices, recorded_by=None) -> None:
     """Three statements on the way in (lock + state, roster line + attendance, insert;
-    a secret ballot adds the box): the hot path of a meeting night. The unique
-    constraints are what guarantee one vote per member."""
+    a secret ballot adds the box); a member's own vote usually takes `night`'s quick
+    statement instead. The unique constraints are what guarantee one vote per member."""
     already = (
         "Đảng viên này đã biểu quyết nội dung này, không được ghi lần hai."
         if recorded_by is not None
-        else "Bạn đã biểu quyết nội dung này, không được biểu quyết lần hai."
+        else ALREADY_VOTED
     )
     secret = motion.ballot == Ballot.SECRET
     if secret and recorded_by is not None:

@@ -25,7 +25,7 @@ from sotay.core.pagination import page_of
 from sotay.core.services import call_service, call_with_message
 from sotay.documents.models import DocumentState
 from sotay.documents.queries import documents_visible_to
-from sotay.meetings import calendar, planning, services
+from sotay.meetings import calendar, night, planning, services
 from sotay.meetings.access import (
     get_agenda_item_for_user,
     get_material_for_user,
@@ -570,23 +570,22 @@ def check_in(request, pk: int):
     """GET shows the check-in button (opened from the QR code, `?ma=<code>`, it also
     exchanges the code for a short ticket); POST checks the signed-in member in."""
     user = request.user
-    meeting = get_meeting_for_user(user, pk)
-    member = getattr(user, "member", None)
-    ticket, code_error = "", ""
-    code = request.GET.get("ma", "")[:64]
     if request.method == "POST":
-        method = CheckInMethod.QR if request.POST.get("ticket") else CheckInMethod.PHONE
         ok, _ = call_with_message(
             request,
-            services.check_in,
+            night.check_in,
             user=user,
-            meeting=meeting,
-            method=method,
+            meeting_id=pk,
+            method=CheckInMethod.QR if request.POST.get("ticket") else CheckInMethod.PHONE,
             ticket=request.POST.get("ticket", "")[:500],
         )
         if ok:
             messages.success(request, gettext("Đã điểm danh: đồng chí có mặt tại cuộc họp."))
-        return redirect("meetings:check_in", pk=meeting.pk)
+        return redirect("meetings:check_in", pk=pk)
+    meeting = get_meeting_for_user(user, pk)
+    member = getattr(user, "member", None)
+    ticket, code_error = "", ""
+    code = request.GET.get("ma", "")[:64]
     entry = None
     if member is not None:
         entry = (

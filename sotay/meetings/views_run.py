@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.core.services import call_with_message
-from sotay.meetings import quorum, services
+from sotay.meetings import night, quorum, services
 from sotay.meetings.access import get_entry_for_user, get_meeting_for_user, get_motion_for_user
 from sotay.meetings.forms import MarkForm, MotionForm
 from sotay.meetings.models import (
@@ -294,19 +294,20 @@ def _voted(motion: Motion, member) -> bool:
 @never_cache
 @sensitive_post_parameters("choice")
 def vote(request, pk: int, motion_pk: int):
-    motion = get_motion_for_user(request.user, pk, motion_pk)
-    member = getattr(request.user, "member", None)
     if request.method == "POST":
         ok, _ = call_with_message(
             request,
-            services.cast_vote,
+            night.cast_vote,
             user=request.user,
-            motion=motion,
+            meeting_id=pk,
+            motion_id=motion_pk,
             choices=request.POST.getlist("choice"),
         )
         if ok:
             messages.success(request, gettext("Đã ghi nhận phiếu của đồng chí. Cảm ơn đồng chí."))
-        return redirect("meetings:vote", pk=pk, motion_pk=motion.pk)
+        return redirect("meetings:vote", pk=pk, motion_pk=motion_pk)
+    motion = get_motion_for_user(request.user, pk, motion_pk)
+    member = getattr(request.user, "member", None)
     entry = (
         RosterEntry.objects.filter(meeting=motion.meeting, member=member)
         .select_related("attendance")
