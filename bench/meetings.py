@@ -187,6 +187,18 @@ def vacuum() -> None:
         cur.execute("VACUUM (ANALYZE) " + ", ".join(CHURNED))
 
 
+def analyze() -> None:
+    """Once the pools are prepared, the tables they filled are analysed, as a live
+    system's statistics know its sessions and tonight's rosters. The run's own cleanup
+    had vacuumed them nearly empty: on those statistics the session lookup took the
+    expiry-date index and rechecked all ~70,000 new sessions (8–14 ms per signed-in
+    request instead of ~0.1 ms; the signed-in floor fell to 0.09 H)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE " + ", ".join(CHURNED))
+
+
 # ----- preparation ----------------------------------------------------------------------
 
 
@@ -529,6 +541,7 @@ def direct_requests(prep: Preparer, creds: Credentials, floor_user) -> dict:
                                  ("html_vote_open", "vote", [Ballot.OPEN, Ballot.OPEN])):  # fmt: skip
         pool = Pool("direct_" + key, "", action, "html", ballots[0] if ballots else "")
         prepare_pool(prep, creds, pool, DIRECT_RUNS + 3, ballots)
+        analyze()
         lines = iter(pool.lines)
         statuses: Counter = Counter()
 
@@ -1292,6 +1305,7 @@ def main() -> int:
         for pool in night_pools.values():
             log(f"{pool.key}: {len(pool.meetings)} meetings, {len(pool.lines):,} requests")
         session_keys = creds.session_keys
+        analyze()
         prepare_s = round(time.perf_counter() - t0, 1)
         log(f"prepared {prep.meetings_opened:,} meetings in {prepare_s} s "
             f"(services {prep.seconds:.1f} s); {len(creds.session_keys):,} sessions, "
