@@ -88,36 +88,36 @@ _VOTER = f"""
    AND a.entry_id = {_ENTRY.format(category=" AND e.category = ANY(%(voting)s)")}
    AND a.status <> '{AttendanceStatus.ABSENT}'"""  # noqa: S608 - table names and states from the models, values as parameters
 
+
 # Each statement also says whether the member had already voted (a second tap on a
 # weak network is common): then the answer is "already voted" without the whole way.
 # A vote committed after the statement began may go unseen here; the whole way then
 # meets the unique constraint and answers the same.
-_OPEN_VOTE = f"""
-WITH cast_vote AS (
-INSERT INTO {Vote._meta.db_table}
-       (motion_id, member_id, choices, by_show_of_hands, recorded_by_id, created_at)
-SELECT mo.id, %(member)s, %(choices)s::jsonb, false, NULL, %(now)s{_VOTER}
-   FOR SHARE OF mo
+def _vote_statement(table: str, columns: str, values: str, lock: str) -> str:
+    """Insert the vote (or the voter's mark) when `_VOTER` holds, under the motion's row
+    lock; answer (wrote, had voted before)."""
+    return f"""
+WITH written AS (
+INSERT INTO {table} ({columns})
+SELECT {values}{_VOTER}
+   FOR {lock} OF mo
     ON CONFLICT DO NOTHING
 RETURNING id
 )
-SELECT EXISTS (SELECT 1 FROM cast_vote),
-       EXISTS (SELECT 1 FROM {Vote._meta.db_table}
-                WHERE motion_id = %(motion)s AND member_id = %(member)s)
+SELECT EXISTS (SELECT 1 FROM written),
+       EXISTS (SELECT 1 FROM {table} WHERE motion_id = %(motion)s AND member_id = %(member)s)
 """  # noqa: S608 - table names from the models, values as parameters
 
-_SECRET_MARK = f"""
-WITH mark AS (
-INSERT INTO {VoterMark._meta.db_table} (motion_id, member_id)
-SELECT mo.id, %(member)s{_VOTER}
-   FOR UPDATE OF mo
-    ON CONFLICT DO NOTHING
-RETURNING id
+
+_OPEN_VOTE = _vote_statement(
+    Vote._meta.db_table,
+    "motion_id, member_id, choices, by_show_of_hands, recorded_by_id, created_at",
+    "mo.id, %(member)s, %(choices)s::jsonb, false, NULL, %(now)s",
+    "SHARE",
 )
-SELECT EXISTS (SELECT 1 FROM mark),
-       EXISTS (SELECT 1 FROM {VoterMark._meta.db_table}
-                WHERE motion_id = %(motion)s AND member_id = %(member)s)
-"""  # noqa: S608 - table names from the models, values as parameters
+_SECRET_MARK = _vote_statement(
+    VoterMark._meta.db_table, "motion_id, member_id", "mo.id, %(member)s", "UPDATE"
+)
 
 _BOX = BallotBox._meta.db_table
 _READ_BOX = f"SELECT sealed FROM {_BOX} WHERE motion_id = %s FOR UPDATE"  # noqa: S608 - table name

@@ -47,7 +47,9 @@ def _crowd(branch) -> list[User]:
     )
 
 
-def _run(ballot: str, door: str = "night", duplicates: int = DUPLICATES):
+def _meeting_with_crowd(ballot: str):
+    """The world, its 200-member crowd all present at a started meeting of the branch,
+    and a motion put to the vote."""
     w = build_world()
     crowd = _crowd(w.branch)
     now = timezone.now()
@@ -61,6 +63,11 @@ def _run(ballot: str, door: str = "night", duplicates: int = DUPLICATES):
     motion = services.open_motion(
         user=w.secretary, meeting=meeting, title="Thông qua nghị quyết đại hội", ballot=ballot
     )
+    return w, crowd, meeting, motion
+
+
+def _run(ballot: str, door: str = "night", duplicates: int = DUPLICATES):
+    w, crowd, meeting, motion = _meeting_with_crowd(ballot)
     # Each voter always sends the same choice; the intended totals are known.
     intended = {u.pk: u.pk % 3 for u in crowd}
     requests = [u for u in crowd for _ in range(duplicates)]
@@ -139,19 +146,7 @@ def test_the_service_alone_also_takes_one_open_vote_each():
 def test_closing_while_members_vote_freezes_exactly_the_votes_taken(ballot):
     """The secretary closes the vote while 200 members are voting: every vote is either
     in the frozen count or refused as after the close, never taken and left out."""
-    w = build_world()
-    crowd = _crowd(w.branch)
-    now = timezone.now()
-    meeting = services.schedule_meeting(
-        user=w.secretary, organization=w.branch, topic="Sinh hoạt chi bộ",
-        starts_at=now, ends_at=now + timezone.timedelta(hours=3), place="Hội trường",
-    )  # fmt: skip
-    services.announce_meeting(user=w.secretary, meeting=meeting)
-    services.start_meeting(user=w.secretary, meeting=meeting, now=now)
-    Attendance.objects.filter(entry__meeting=meeting).update(status="present")
-    motion = services.open_motion(
-        user=w.secretary, meeting=meeting, title="Thông qua nghị quyết", ballot=ballot
-    )
+    w, crowd, meeting, motion = _meeting_with_crowd(ballot)
     outcome = Counter()
     lock = threading.Lock()
     taken = threading.Event()
