@@ -856,6 +856,9 @@ def main() -> int:
     ctx = bench_context()
     queries = search_queries()
     targets = build_targets(args.scenario, ctx, queries)
+    if only := os.environ.get("BENCH_ONLY"):  # a quick look at some URLs: BENCH_ONLY=feed_member,…
+        wanted = set(only.split(","))
+        targets = [t for t in targets if t.key in wanted]
     cookies: dict[str, str | list[str]] = {
         name: session_cookie(user) for name, user in ctx["users"].items()
     }
