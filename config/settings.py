@@ -240,6 +240,9 @@ if REDIS_URL:
                         "grants:",
                         "unread:",
                         "learning-home:",
+                        # The reader's shared part of a document (documents.reader): a
+                        # few KB each, read by everyone who opens the document.
+                        "reader:",
                     ]
                     if env_bool("SOTAY_NEAR_CACHE", True)
                     else []

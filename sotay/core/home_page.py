@@ -34,19 +34,16 @@ Only with the shared cache (Redis): entries are not kept in the processes' near 
 from __future__ import annotations
 
 import hashlib
-import hmac
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 
 from sotay.accounts import permissions
 from sotay.accounts.models import AccountStatus
 from sotay.core.cache import HOME_READS_KEY
+from sotay.core.kept_pages import CSRF_MARK, respond  # noqa: F401 - CSRF_MARK: for core.views
 from sotay.learning.queries import home_programmes
 from sotay.news import feed, feed_cache
 from sotay.notifications.queries import unread_count
@@ -54,11 +51,6 @@ from sotay.notifications.queries import unread_count
 KEY = "home-page:{}"
 TTL_SECONDS = 600  # below core.cache.HOME_READS_TTL: a lapsed reads token never revives a page
 VERSION = 1  # bump when the page's template changes shape without a deploy restart
-# Stands for the CSRF token in a stored page. The same in every process (any may serve
-# a page another stored) and derived from the secret key, so no text a user writes can
-# guess it; it never reaches a browser.
-_MARK_MAC = hmac.new(settings.SECRET_KEY.encode(), b"home-page csrf mark", hashlib.sha256)
-CSRF_MARK = "csrfmark" + _MARK_MAC.hexdigest()[:24]
 
 
 def fingerprint(request) -> str | None:
@@ -104,18 +96,3 @@ def store(request, print_: str | None, html: str, until: float) -> str:
     if print_ is not None and ttl > 0:
         cache.set(KEY.format(request.user.pk), (print_, html, until, digest), ttl)
     return digest
-
-
-def respond(request, html: str, digest: str) -> HttpResponse:
-    """The page with this answer's CSRF token, or 304 Not Modified when the browser
-    already holds it (a weak ETag: the copies differ only in how the token is masked).
-    The ETag covers the page and the user's CSRF secret, so a browser never keeps a page
-    whose token no longer matches its cookie (a new sign-in rotates the secret). On a
-    weak network a member reopening an unchanged home page downloads nothing."""
-    token = get_token(request)  # sets CSRF_COOKIE when the browser sent none
-    secret = request.META.get("CSRF_COOKIE", "")
-    tag = hashlib.sha1(f"{digest}:{secret}".encode()).hexdigest()[:32]  # noqa: S324
-    response = HttpResponse(html.replace(CSRF_MARK, token))
-    response["ETag"] = f'W/"{tag}"'
-    response["Cache-Control"] = "private, no-cache"
-    return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sotay.accounts.permissions import CONTENT_PUBLISH, can, orgs_where
+from sotay.core import kept_pages
 from sotay.core.pagination import page_of
 from sotay.core.services import call_service, call_with_message
 from sotay.documents import reader, services
@@ -44,6 +45,7 @@ from sotay.documents.required_views import reading_panel
 from sotay.documents.snippets import annotate_results
 from sotay.documents.text import normalize_symbol
 from sotay.handbook.queries import search as search_handbook
+from sotay.notifications.queries import unread_count
 from sotay.organizations.access import find_organization_by_code
 from sotay.organizations.models import Organization
 
@@ -144,23 +146,36 @@ def detail(request, pk: int):
     found = reader.entry_for(user, pk)
     document = found.document
     bookmarked = reader.open_document(user, document)
-    reader_head, reader_text = reader.rendered(found)
+    related = reader.related(user, found, INCOMING_LABELS)
     can_edit = can(user, CONTENT_PUBLISH, document.audience_org)
-    return render(
-        request,
-        "documents/document_detail.html",
-        {
+    reading = reading_panel(user, document)
+    unread = unread_count(user)
+    # A plain reader's page is kept whole per process (documents.reader._pages).
+    key = (
+        None
+        if can_edit or reading
+        else reader.page_key(request, found, bookmarked, related, unread)
+    )
+    page = reader.kept_page(key)
+    if page is None:
+        reader_head, reader_text = reader.rendered(found)
+        context = {
             "document": document,
             "reader_head": reader_head,
             "reader_text": reader_text,
             "bookmarked": bookmarked,
-            "related": reader.related(user, found, INCOMING_LABELS),
+            "related": related,
             "can_edit": can_edit,
             "withdraw_form": WithdrawForm() if can_edit else None,
             "link_form": LinkForm() if can_edit else None,
-            "reading": reading_panel(user, document),
-        },
-    )
+            "reading": reading,
+            "unread_notices": unread,  # the key's count, whatever the bell says meanwhile
+        }
+        if key is None:
+            return render(request, "documents/document_detail.html", context)
+        page = kept_pages.render_marked("documents/document_detail.html", context, request)
+        reader.keep_page(key, page)
+    return kept_pages.respond(request, *page)
 
 
 @require_GET
