@@ -185,12 +185,21 @@ def test_without_the_commit_the_shared_page_is_kept(world, content, client, shar
     assert "Chưa cam kết" not in page(client, world.member)[1]
 
 
+def midday():
+    """The next local noon from now: a moment whose next hour is the same day. The page's
+    key holds the day, so a test that moves the clock by up to an hour from a real "now"
+    after 23:00 local time would see another day's page (CI runs at any hour)."""
+    now = timezone.localtime()
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon >= now else noon + dt.timedelta(days=1)
+
+
 @pytest.mark.parametrize("pinned", [False, True])
 def test_a_scheduled_post_appears_at_its_time_and_the_page_is_kept_until_then(
     world, content, client, shared, builds, monkeypatch, pinned
 ):
     post = make_post(world, world.commune, "Tin hẹn giờ", pinned=pinned)
-    due = timezone.now() + dt.timedelta(minutes=30)
+    due = midday() + dt.timedelta(minutes=30)
     post.publish_at = due
     post.save(update_fields=["publish_at"])
 
@@ -209,7 +218,8 @@ def test_a_scheduled_post_appears_at_its_time_and_the_page_is_kept_until_then(
 def test_a_scope_with_nothing_scheduled_keeps_its_page_for_the_whole_ttl(
     world, content, client, shared, builds, monkeypatch
 ):
-    start = timezone.now()
+    start = midday()
+    monkeypatch.setattr(feed.timezone, "now", lambda: start)
     page(client, world.member)
     monkeypatch.setattr(
         feed.timezone, "now", lambda: start + dt.timedelta(seconds=feed_cache.SCOPE_TTL - 5)
