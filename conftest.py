@@ -34,3 +34,11 @@ def _empty_cache():
     cache.clear()
     translation.activate("vi")  # a request in English must not leak into the next test
     yield
+
+
+@pytest.fixture
+def shared(settings):
+    """The code paths of a cache shared by all app processes (Redis in production):
+    SOTAY_SHARED_CACHE on the test cache, which _empty_cache empties for each test."""
+    settings.SOTAY_SHARED_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

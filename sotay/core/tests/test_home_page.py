@@ -7,7 +7,6 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -28,15 +27,6 @@ TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 UNREAD = re.compile(
     r'<article class="feed-item unread.*?<strong class="feed-title">(.*?)</strong>', re.S
 )
-
-
-@pytest.fixture
-def shared(settings):
-    settings.SOTAY_SHARED_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared(settings):
-    settings.SOTAY_SHARED_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-
-@pytest.fixture
 def builds(monkeypatch):
     calls = []
     real = reader._build

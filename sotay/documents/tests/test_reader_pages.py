@@ -9,7 +9,6 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def shared(settings):
-    settings.SOTAY_SHARED_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -25,12 +25,6 @@ TITLE = re.compile(r'<strong class="feed-title">(.*?)</strong>')
 
 
 @pytest.fixture
-def shared(settings):
-    settings.SOTAY_SHARED_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-
-@pytest.fixture
 def builds(monkeypatch):
     """How many times a scope's page was computed."""
     calls = []
