@@ -31,7 +31,10 @@ def _empty_cache():
     from django.core.cache import cache
     from django.utils import translation
 
+    from sotay.members import record_page
+
     cache.clear()
+    record_page.clear()
     translation.activate("vi")  # a request in English must not leak into the next test
     yield
 
@@ -42,3 +45,20 @@ def shared(settings):
     SOTAY_SHARED_CACHE on the test cache, which _empty_cache empties for each test."""
     settings.SOTAY_SHARED_CACHE = True
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Who got a page rendered to be kept (core.kept_pages): a kept page served renders
+    nothing."""
+    from sotay.core import kept_pages
+
+    calls = []
+    real = kept_pages.render_marked
+
+    def counting(template, context, request):
+        calls.append(request.user.username)
+        return real(template, context, request)
+
+    monkeypatch.setattr(kept_pages, "render_marked", counting)
+    return calls

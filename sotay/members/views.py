@@ -20,11 +20,13 @@ from sotay.accounts.permissions import (
 )
 from sotay.accounts.queries import pending_registrations_for
 from sotay.audit.services import record
+from sotay.core import kept_pages
 from sotay.core.pagination import page_of
 from sotay.core.services import call_service, call_with_message
-from sotay.members import lifecycle, records
+from sotay.members import lifecycle, record_page, records
 from sotay.members.access import get_correction_for_user, get_member_for_user
 from sotay.members.forms import CorrectionForm, EventForm, MemberFilterForm, PhotoForm
+from sotay.members.models import Member
 from sotay.members.queries import (
     SEARCH_CAP,
     capped,
@@ -35,6 +37,7 @@ from sotay.members.queries import (
     search_members,
     work_queues_for,
 )
+from sotay.notifications.queries import unread_count
 from sotay.organizations.access import get_organization_for_user
 from sotay.organizations.models import Organization
 
@@ -110,25 +113,58 @@ def member_list(request):
 
 @require_GET
 def member_detail(request, pk: int):
-    member = get_member_for_user(request.user, pk)
-    record(action="members.viewed", request=request, target=member)
-    return _detail(request, member, EventForm())
+    """The record. On PostgreSQL, opening one is a single statement (scope check, audit
+    entry, fingerprint) and the page is kept per process under that fingerprint
+    (members.record_page); the member's own record, one attached elsewhere and SQLite
+    take the usual path."""
+    opened = record_page.open_record(request, pk) if record_page.enabled() else None
+    if opened is None:
+        member = get_member_for_user(request.user, pk)
+        record(action="members.viewed", request=request, target=member)
+        return _detail(request, member, EventForm())
+    unread = unread_count(request.user)
+    keepable = record_page.keepable(request)
+    key = record_page.page_key(request, opened, unread)
+    page = record_page.kept_page(key) if keepable else None
+    if page is None:
+        with record_page.snapshot():
+            member = Member.objects.select_related(
+                "organization", "temp_organization", "transit_organization"
+            ).get(pk=opened.pk)
+            context = _context(request, member, EventForm(), opened.may_record, opened.may_edit)
+            context["unread_notices"] = unread  # the key's count, whatever the bell says meanwhile
+            if not keepable:
+                return render(request, "members/member_detail.html", context)
+            page = kept_pages.render_marked("members/member_detail.html", context, request)
+            # Kept only when the snapshot it was rendered from is what was opened.
+            if record_page.fingerprint(opened.pk) == opened.fingerprint:
+                record_page.keep_page(key, page)
+    return kept_pages.respond(request, *page)
+
+
+def _may_record(user, member) -> bool:
+    return can(user, MEMBERS_LIFECYCLE, member.organization) or (
+        member.transit_organization_id is not None
+        and can(user, MEMBERS_LIFECYCLE, member.transit_organization)
+    )
 
 
 def _detail(request, member, form, status=200, correction_form=None, photo_form=None):
+    context = _context(
+        request, member, form, _may_record(request.user, member),
+        can(request.user, MEMBERS_EDIT, member.organization), correction_form, photo_form,
+    )  # fmt: skip
+    return render(request, "members/member_detail.html", context, status=status)
+
+
+def _context(request, member, form, may_record, may_edit, correction_form=None, photo_form=None):
     events = member.events.select_related("organization").order_by("id")
-    may_record = can(request.user, MEMBERS_LIFECYCLE, member.organization) or (
-        member.transit_organization_id is not None
-        and can(request.user, MEMBERS_LIFECYCLE, member.transit_organization)
-    )
     own = request.user.member_id == member.pk
     corrections = list(member.correction_requests.order_by("-created_at")[:10]) if own else []
-    context = {"member": member, "events": events, "form": form, "may_record": may_record,
-               "own": own, "corrections": corrections,
-               "correction_form": correction_form or CorrectionForm(),
-               "may_edit": can(request.user, MEMBERS_EDIT, member.organization),
-               "photo_form": photo_form or PhotoForm()}  # fmt: skip
-    return render(request, "members/member_detail.html", context, status=status)
+    return {"member": member, "events": events, "form": form, "may_record": may_record,
+            "own": own, "corrections": corrections,
+            "correction_form": correction_form or CorrectionForm(),
+            "may_edit": may_edit, "photo_form": photo_form or PhotoForm()}  # fmt: skip
 
 
 @require_POST

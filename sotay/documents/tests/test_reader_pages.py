@@ -25,20 +25,6 @@ TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The reader pages rendered to be kept (a kept page served renders nothing)."""
-    calls = []
-    real = kept_pages.render_marked
-
-    def counting(template, context, request):
-        calls.append(request.user.username)
-        return real(template, context, request)
-
-    monkeypatch.setattr(kept_pages, "render_marked", counting)
-    return calls
-
-
 def read(client, user, document, **headers):
     client.force_login(user)
     response = client.get(f"/van-ban/{document.pk}/", **headers)
