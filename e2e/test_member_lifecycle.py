@@ -56,6 +56,22 @@ def test_secretary_records_a_recognition_as_full_member(page, server, world):
     assert scroll_width(page) <= WIDTH
     shoot(page, "member_recognised")
 
+    # Opened again: the page is kept (PostgreSQL) and served as it was rendered, with the
+    # new status, without the message, and its form still carries a valid token.
+    for _ in range(2):
+        page.reload()
+    expect(page.locator(".msg-success")).to_have_count(0)
+    expect(card.locator("dt", has_text="Tình trạng").locator("+ dd")).to_have_text("Chính thức")
+    expect(history).to_have_count(2)
+    page.get_by_text("Ghi nhận sự kiện").click()
+    page.get_by_label("Sự kiện").select_option("mien_sinh_hoat")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ghi nhận").click()
+    # the form refused it (a forged or stale token would have been a 403)
+    expect(page.get_by_text("Hãy ghi ngày quyết định.")).to_be_visible()
+    assert Member.objects.get(pk=person.pk).status == MemberStatus.FULL
+    shoot(page, "member_record_kept")
+
 
 def test_secretary_sees_the_work_queues(page, server, world):
     from sotay.core.testing import make_member
