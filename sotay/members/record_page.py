@@ -109,7 +109,7 @@ def open_record(request, pk: int) -> Opened | None:
     and nothing was written."""
     user = request.user
     roots = orgs_where(user, MEMBERS_VIEW)
-    if roots == [] or user.member_id == pk:
+    if roots == [] or user.member_id == pk or not 0 < pk < 2**63:
         return None
     patterns = ["%"] if roots is None else [_like(r) for r in roots]
     with connection.cursor() as cursor:

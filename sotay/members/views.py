@@ -128,9 +128,15 @@ def member_detail(request, pk: int):
     page = record_page.kept_page(key) if keepable else None
     if page is None:
         with record_page.snapshot():
-            member = Member.objects.select_related(
-                "organization", "temp_organization", "transit_organization"
-            ).get(pk=opened.pk)
+            member = (
+                Member.objects.select_related(
+                    "organization", "temp_organization", "transit_organization"
+                )
+                .filter(pk=opened.pk)
+                .first()
+            )
+            if member is None:  # removed since it was opened
+                raise Http404("Không tìm thấy đảng viên.")
             context = _context(request, member, EventForm(), opened.may_record, opened.may_edit)
             context["unread_notices"] = unread  # the key's count, whatever the bell says meanwhile
             if not keepable:

@@ -84,6 +84,7 @@ def test_a_reader_out_of_scope_gets_404_and_nothing_is_written(world, client, re
     open_record(client, world.outsider, target, status=404)  # the sibling branch
     open_record(client, world.member, target, status=404)  # a plain member
     open_record(client, world.commune_officer, 10**9, status=404)  # none such
+    open_record(client, world.commune_officer, 10**20, status=404)  # beyond any id
     # readers who may view members, but not this one's branch
     other_commune = make_member(world.branch3, "Mai Văn Tùng")
     open_record(client, world.commune_officer, other_commune.pk, status=404)
