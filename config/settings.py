@@ -150,6 +150,9 @@ if SOTAY_DB_POOL:
         "timeout": 10,  # seconds a request waits for a connection before failing
         "max_idle": 300,
     }
+# The hot paths' hand-written statements run as server-side prepared statements
+# (sotay.core.prepared); 0 behind a pooler that cannot carry them (PgBouncer < 1.21).
+SOTAY_DB_PREPARE = env_bool("SOTAY_DB_PREPARE", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

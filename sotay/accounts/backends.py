@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection, transaction
 
 from sotay.accounts.models import User
+from sotay.core import prepared
 from sotay.core.cache import bump, cached_for_user, forget_user
 from sotay.members.models import Member
 from sotay.organizations.models import Organization
@@ -50,7 +51,7 @@ def _load(user_id) -> User | None:
     except (TypeError, ValueError):
         return None
     loader = _loader()
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(loader.sql, [user_id])
         row = cursor.fetchone()
     return loader.build(row) if row is not None else None

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from sotay.core import prepared
 from sotay.core.cache import home_reads_changed
 from sotay.core.lru import Lru
 from sotay.documents.models import Document, DocumentLink, DocumentState
@@ -245,7 +246,7 @@ def open_document(user, document: Document) -> bool:
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     first = False
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         if receipt and connection.vendor == "postgresql":
             cur.execute(
                 f"WITH r AS ({read_sql} RETURNING 1) {bookmark_sql}, EXISTS (SELECT 1 FROM r)",  # noqa: S608 - fixed text

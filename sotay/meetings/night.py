@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sotay.accounts.models import AccountStatus
+from sotay.core import prepared
 from sotay.core.errors import ServiceError
 from sotay.core.lru import Lru
 from sotay.meetings import ballotbox, quorum, services
@@ -147,7 +148,7 @@ def check_in(
             and services.ticket_valid(ticket, meeting_id, user, now))
     )  # fmt: skip
     if member_id is not None and quick_method:
-        with connection.cursor() as cursor:
+        with prepared.cursor() as cursor:
             cursor.execute(
                 _CHECK_IN,
                 {
@@ -230,7 +231,7 @@ def _quick_ballot(ballot: str, params: dict, motion_id: int, chosen: list[int]):
     """(wrote, had voted before) for one ballot."""
     if ballot == Ballot.SECRET:
         return _quick_secret_vote(params, motion_id, chosen)
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_OPEN_VOTE, params | {"ballot": Ballot.OPEN})
         wrote, voted = cursor.fetchone()
     return wrote, voted and not wrote
@@ -241,7 +242,7 @@ def _quick_secret_vote(params: dict, motion_id: int, chosen: list[int]):
     """The voter's mark and the resealed box in one transaction, under the motion's
     exclusive lock taken by the mark's statement: the box is read afterwards, in its
     own statement, so it is the version the last voter committed."""
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_SECRET_MARK, params | {"ballot": Ballot.SECRET})
         wrote, voted = cursor.fetchone()
         if not wrote:

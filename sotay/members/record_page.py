@@ -37,6 +37,7 @@ from sotay.accounts.permissions import (
 )
 from sotay.audit.models import AuditEntry
 from sotay.audit.services import client_ip
+from sotay.core import prepared
 from sotay.core.lru import Lru
 from sotay.members.models import CardRecord, Member, MemberEvent, PartyBadge
 from sotay.organizations.models import Organization
@@ -112,7 +113,7 @@ def open_record(request, pk: int) -> Opened | None:
     if roots == [] or user.member_id == pk or not 0 < pk < 2**63:
         return None
     patterns = ["%"] if roots is None else [_like(r) for r in roots]
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(
             _OPEN,
             [pk, patterns, user.pk, str(user), client_ip(request) or None,
@@ -151,7 +152,7 @@ def snapshot():
 
 
 def fingerprint(pk: int) -> str | None:
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_FINGERPRINT_ONLY, [pk])
         row = cursor.fetchone()
     return row[0] if row else None

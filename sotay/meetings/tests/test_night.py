@@ -332,3 +332,30 @@ def test_a_wrong_ballot_hint_costs_only_the_whole_way(started):
     if ON_POSTGRES:
         assert len([s for s in sqls if "SAVEPOINT" not in s]) == 3, sqls
     assert ballotbox.unseal(motion.pk, BallotBox.objects.get(motion=motion).sealed) == [2, 1, 1, 0]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_the_nights_statements_are_prepared_once_per_connection(started):
+    # Planning cost the server more than running them (core.prepared).
+    w = started
+    users = [w.member, w.secretary]
+    for u in users:
+        night.check_in(user=u, meeting_id=w.meeting.pk)
+    open_vote, secret_vote = open_motion(w), open_motion(w, ballot=Ballot.SECRET)
+    for u in users:
+        vote(w, u, open_vote, [0])
+        vote(w, u, secret_vote, [1])
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        runs = cur.fetchall()
+
+    def runs_of(part):  # one prepared statement per text, and how often it ran
+        return [n for text, n in runs if part in text]
+
+    assert runs_of("UPDATE meetings_attendance") == [2]
+    # The first secret vote also tries the open ballot's statement (no ballot known yet).
+    assert runs_of("INSERT INTO meetings_vote ") in ([2], [3])
+    assert runs_of("INSERT INTO meetings_votermark") == [2]
+    assert runs_of("SELECT sealed FROM meetings_ballotbox") == [2]
+    assert runs_of("UPDATE meetings_ballotbox") == [2]
+    assert Vote.objects.count() == VoterMark.objects.count() == 2

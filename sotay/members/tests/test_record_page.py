@@ -75,6 +75,11 @@ def test_a_second_opening_gets_the_kept_page_and_both_are_audited(world, client,
         if "audit_auditentry" in q["sql"] or "members_memberevent" in q["sql"]
     ]
     assert len(own) == 1 and own[0].lstrip().startswith("WITH m AS")
+    # prepared once on the connection, then only executed (core.prepared)
+    with connection.cursor() as cur:
+        cur.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+                    " WHERE statement LIKE '%%audit_auditentry%%'")  # fmt: skip
+        assert cur.fetchall() == [(2,)]
 
 
 def test_a_reader_out_of_scope_gets_404_and_nothing_is_written(world, client, renders):
