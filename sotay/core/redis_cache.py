@@ -225,12 +225,13 @@ class RedisCache(DjangoRedisCache):
         15-20 keys on every signed-in page. The cache the tests and `make run` use
         (LocMemCache) still warns."""
 
-    def _near_key(self, full):
+    def _kept_near(self, full) -> bool:
+        """Whether this key is one each process keeps (and its listener is up)."""
         return self._near is not None and self._near.wants(full) and self._near.ensure_listening()
 
     def get(self, key, default=None, version=None):
         full = self.make_key(key, version=version)
-        if not self._near_key(full):
+        if not self._kept_near(full):
             return self._cache.get(full, default)
         raw = self._near.lookup(full)
         if raw is UNKNOWN:
@@ -245,7 +246,7 @@ class RedisCache(DjangoRedisCache):
         fulls = {}
         for key in keys:
             full = self.make_key(key, version=version)
-            if not self._near_key(full):
+            if not self._kept_near(full):
                 return super().get_many(keys, version)
             fulls[full] = key
         found, missing = {}, []
