@@ -631,22 +631,49 @@ def create_api_token(*, user: User, name: str, ip: str) -> tuple[ApiToken, str]:
 
 
 def user_for_token(plain: str) -> User | None:
-    """The active user a bearer token belongs to, or None (unknown, revoked, expired)."""
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired).
+    The token row is read by a prepared statement; the user comes from the same
+    cached copy a session's request uses (`IdentifierBackend.get_user`, which also
+    refuses an inactive account). Through the ORM, the token-user-member join was
+    compiled and turned into models on every API request."""
+    from sotay.accounts.backends import IdentifierBackend
+
     if not plain or not plain.startswith("sotay_"):
         return None
-    token = (
-        ApiToken.objects.select_related("user", "user__member")
-        .filter(key_hash=_hash_token(plain))
-        .first()
-    )
-    if token is None or not token.is_usable or not token.user.is_active:
+    row = _token_row(_hash_token(plain))
+    if row is None:
         return None
+    token_id, user_id, revoked_at, expires_at, last_used_at = row
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(
-            last_used_at=now
-        )  # throttled: not a write per request
-    return token.user
+    if revoked_at is not None or expires_at <= now:
+        return None
+    user = IdentifierBackend().get_user(user_id)
+    if user is None:
+        return None
+    if last_used_at is None or now - last_used_at > dt.timedelta(minutes=5):
+        # throttled: not a write per request
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
+
+
+_TOKEN_FIELDS = ("id", "user_id", "revoked_at", "expires_at", "last_used_at")
+
+
+def _token_row(key_hash: str) -> tuple | None:
+    from django.db import connection
+
+    from sotay.core import prepared
+
+    if not prepared.enabled():  # SQLite: the ORM converts its text dates
+        return ApiToken.objects.filter(key_hash=key_hash).values_list(*_TOKEN_FIELDS).first()
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {', '.join(quote(f) for f in _TOKEN_FIELDS)} "  # noqa: S608 - model names
+        f"FROM {quote(ApiToken._meta.db_table)} WHERE {quote('key_hash')} = %s"
+    )
+    with prepared.cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        return cursor.fetchone()
 
 
 @transaction.atomic

@@ -520,11 +520,13 @@ def reason(request: HttpRequest, meeting_id: int, entry_id: int, payload: Reason
 # --- motions and votes ---------------------------------------------------------------------------------
 
 
-def _motion(user, motion: Motion, runs: bool) -> dict:
+def _motion(user, motion: Motion, runs: bool, voted: bool | None = None) -> dict:
+    """`voted`: whether the user has voted, when the caller knows (it has just voted)."""
     closed = motion.state == MotionState.CLOSED
-    member = getattr(user, "member", None)
-    marks = VoterMark if motion.ballot == Ballot.SECRET else Vote
-    voted = member is not None and marks.objects.filter(motion=motion, member=member).exists()
+    if voted is None:
+        member = getattr(user, "member", None)
+        marks = VoterMark if motion.ballot == Ballot.SECRET else Vote
+        voted = member is not None and marks.objects.filter(motion=motion, member=member).exists()
     return {
         "id": motion.pk, "title": motion.title, "kind": motion.kind, "ballot": motion.ballot,
         "options": motion.options, "max_choices": motion.max_choices, "round": motion.round,
@@ -596,7 +598,8 @@ def motion_vote(request: HttpRequest, meeting_id: int, motion_id: int, payload: 
         user=request.user, meeting_id=meeting_id, motion_id=motion_id, choices=payload.choices
     )
     motion = get_motion_for_user(request.user, meeting_id, motion_id)
-    return _motion(request.user, motion, services.may_run(request.user, motion.meeting))
+    runs = services.may_run(request.user, motion.meeting)
+    return _motion(request.user, motion, runs, voted=True)
 
 
 @router.post(

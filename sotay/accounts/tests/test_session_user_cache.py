@@ -74,3 +74,72 @@ def test_without_a_shared_cache_every_request_reads_the_user(world):
     client = signed_in(world.member)
     client.get("/healthz")
     assert user_reads(client) == 1
+
+
+# --- the API: a bearer token's user comes from the same cached copy ---------------------
+
+
+def _token(user) -> dict:
+    from sotay.accounts.services import create_api_token
+
+    _, plain = create_api_token(user=user, name="phone", ip="127.0.0.1")
+    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+
+
+def api_reads(client, headers) -> tuple[int, int, int]:
+    """(status, user reads, token reads) of one GET /api/v1/me."""
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get("/api/v1/me", **headers).status_code
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    return (
+        status,
+        sum('FROM "accounts_user"' in s for s in sqls),
+        sum('FROM "accounts_apitoken"' in s for s in sqls),
+    )
+
+
+@override_settings(SOTAY_SHARED_CACHE=True)
+def test_a_token_request_reads_the_token_row_and_a_cached_user(world):
+    headers = _token(world.member)
+    client = Client()
+    status, users, tokens = api_reads(client, headers)
+    assert (status, tokens) == (200, 1) and users == 1
+    status, users, tokens = api_reads(client, headers)
+    assert (status, users, tokens) == (200, 0, 1)  # the token is checked every time
+    assert client.get("/api/v1/me", **headers).json()["id"] == world.member.pk
+
+
+@override_settings(SOTAY_SHARED_CACHE=True)
+def test_a_revoked_token_is_refused_at_once_though_its_user_is_cached(world):
+    from sotay.accounts.models import ApiToken
+    from sotay.accounts.services import revoke_api_token
+
+    headers = _token(world.member)
+    client = Client()
+    assert client.get("/api/v1/me", **headers).status_code == 200  # user cached now
+    token = ApiToken.objects.get(user=world.member)
+    revoke_api_token(user=world.member, token_id=token.pk, ip="127.0.0.1")
+    assert client.get("/api/v1/me", **headers).status_code == 401
+
+
+@override_settings(SOTAY_SHARED_CACHE=True)
+def test_an_expired_token_and_a_disabled_account_are_refused_with_a_cached_user(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sotay.accounts.models import ApiToken
+
+    headers = _token(world.member)
+    client = Client()
+    assert client.get("/api/v1/me", **headers).status_code == 200
+    ApiToken.objects.filter(user=world.member).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get("/api/v1/me", **headers).status_code == 401
+    headers = _token(world.member)
+    assert client.get("/api/v1/me", **headers).status_code == 200
+    user = type(world.member).objects.get(pk=world.member.pk)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me", **headers).status_code == 401
