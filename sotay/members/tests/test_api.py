@@ -169,11 +169,12 @@ def test_pages_hold_at_most_50_and_no_parameter_gets_more(world, call, django_as
     for bad in ("&per_page=51", "&per_page=100000", "&per_page=0", "&page=0"):
         response = call(world.province_officer, "GET", path + bad)
         assert response.status_code == 422 and "per_page từ 1 đến 50" in response.json()["detail"]
-    # One page, whatever its length: the token (+ its last-use stamp), the grants (seats
-    # and explicit roles in one statement), the organisation, the rows with their branch,
+    # One page, whatever its length: the token (+ its last-use stamp), its user (kept in
+    # the shared cache with Redis; the tests run without one), the grants (seats and
+    # explicit roles in one statement), the organisation, the rows with their branch,
     # the audit row.
     _, plain = create_api_token(user=world.province_officer, name="t", ip="127.0.0.1")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         Client().get(f"{API}{path}", HTTP_AUTHORIZATION=f"Bearer {plain}")
 
 
@@ -210,10 +211,11 @@ def test_detail_has_events_and_card_history(world, call, django_assert_num_queri
     assert data["events"][0]["decision_number"] == "05-QĐ/CB"
     assert [c["card_number"] for c in data["cards"]] == [person.card_number, "AB123456"]
     assert data["cards"][0]["ended_on"] == "2025-08-01" and data["card_number"] == "AB123456"
-    # Token, grants (one statement), the member, the audit row, then events, cards and
-    # badges: one query each, however many there are.
+    # Token, its user (kept in the shared cache with Redis; the tests run without one),
+    # grants (one statement), the member, the audit row, then events, cards and badges:
+    # one query each, however many there are.
     _, plain = create_api_token(user=world.secretary, name="t", ip="127.0.0.1")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         Client().get(f"{API}/members/{person.pk}", HTTP_AUTHORIZATION=f"Bearer {plain}")
 
 
