@@ -657,6 +657,7 @@ def user_for_token(plain: str) -> User | None:
 
 
 _TOKEN_FIELDS = ("id", "user_id", "revoked_at", "expires_at", "last_used_at")
+_token_sql: list[str] = []  # built on first use (the quoting is the connection's)
 
 
 def _token_row(key_hash: str) -> tuple | None:
@@ -666,13 +667,14 @@ def _token_row(key_hash: str) -> tuple | None:
 
     if not prepared.enabled():  # SQLite: the ORM converts its text dates
         return ApiToken.objects.filter(key_hash=key_hash).values_list(*_TOKEN_FIELDS).first()
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT {', '.join(quote(f) for f in _TOKEN_FIELDS)} "  # noqa: S608 - model names
-        f"FROM {quote(ApiToken._meta.db_table)} WHERE {quote('key_hash')} = %s"
-    )
+    if not _token_sql:
+        quote = connection.ops.quote_name
+        _token_sql.append(
+            f"SELECT {', '.join(quote(f) for f in _TOKEN_FIELDS)} "  # noqa: S608 - model names
+            f"FROM {quote(ApiToken._meta.db_table)} WHERE {quote('key_hash')} = %s"
+        )
     with prepared.cursor() as cursor:
-        cursor.execute(sql, [key_hash])
+        cursor.execute(_token_sql[0], [key_hash])
         return cursor.fetchone()
 
 
